@@ -1,0 +1,108 @@
+"""Where each value of a parsed document starts: JSON pointer → (line, column).
+
+Used only on the error path, after the document has been parsed once, to point a reader at
+the exact line and column. Also finds keys given twice in one JSON object.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json.decoder
+import re
+from collections.abc import Callable
+
+import yaml
+
+from npcs_review._pointer import escape
+
+__all__ = ["LineIndex", "json_positions", "yaml_positions"]
+
+_WS = re.compile(r"[ \t\n\r]*")
+_SCALAR_END = re.compile(r"[,\]}\s]")
+
+
+class LineIndex:
+    """Convert character offsets in a text to 1-based (line, column)."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def at(self, offset: int) -> tuple[int, int]:
+        """Return the 1-based line and column of ``offset``."""
+        line = bisect.bisect_right(self._starts, offset) - 1
+        return line + 1, offset - self._starts[line] + 1
+
+
+def json_positions(text: str) -> tuple[dict[str, tuple[int, int]], list[str]]:
+    """Map every pointer in a well-formed JSON text to its position; list duplicate keys.
+
+    Returns:
+        The positions, and the pointers of keys that appear twice in the same object.
+    """
+    lines = LineIndex(text)
+    offsets: dict[str, int] = {}
+    duplicates: list[str] = []
+    scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+
+    def ws(i: int) -> int:
+        m = _WS.match(text, i)
+        return m.end() if m else i
+
+    def value(i: int, ptr: str) -> int:
+        i = ws(i)
+        offsets.setdefault(ptr, i)
+        c = text[i]
+        if c == "{":
+            seen: set[str] = set()
+            i = ws(i + 1)
+            if text[i] == "}":
+                return i + 1
+            while True:
+                key, i = scanstring(text, ws(i) + 1)
+                child = f"{ptr}/{escape(key)}"
+                if key in seen:
+                    duplicates.append(child)
+                seen.add(key)
+                i = ws(i) + 1  # the colon
+                i = ws(value(i, child))
+                if text[i] == ",":
+                    i += 1
+                    continue
+                return i + 1
+        if c == "[":
+            i = ws(i + 1)
+            if text[i] == "]":
+                return i + 1
+            n = 0
+            while True:
+                i = ws(value(i, f"{ptr}/{n}"))
+                n += 1
+                if text[i] == ",":
+                    i += 1
+                    continue
+                return i + 1
+        if c == '"':
+            return scanstring(text, i + 1)[1]
+        m = _SCALAR_END.search(text, i)
+        return m.start() if m else len(text)
+
+    try:
+        value(0, "")
+    except (IndexError, ValueError, RecursionError):
+        pass  # positions are a courtesy: keep what was found
+    return {p: lines.at(o) for p, o in offsets.items()}, duplicates
+
+
+def yaml_positions(node: yaml.Node) -> dict[str, tuple[int, int]]:
+    """Map every pointer in a composed YAML node tree to its 1-based (line, column)."""
+    result: dict[str, tuple[int, int]] = {}
+    stack: list[tuple[str, yaml.Node]] = [("", node)]
+    while stack:
+        ptr, current = stack.pop()
+        result.setdefault(ptr, (current.start_mark.line + 1, current.start_mark.column + 1))
+        if isinstance(current, yaml.MappingNode):
+            for key, item in current.value:
+                stack.append((f"{ptr}/{escape(str(key.value))}", item))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend((f"{ptr}/{n}", item) for n, item in enumerate(current.value))
+    return result

@@ -1,0 +1,193 @@
+"""Code lists: the controlled vocabularies of the core data set, loaded from ``definitions/``.
+
+Each list lives once, as data, in ``definitions/codelists/<id>.yaml`` with a label and a source
+for every value; models refer to a list by id (see :func:`npcs_review.models.coded`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from functools import cache
+from typing import Literal
+
+import attrs
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from npcs_review._resources import definitions_root
+from npcs_review.errors import DefinitionError, Problem
+
+__all__ = ["CodeList", "CodeValue", "Source", "codelist", "codelists", "definitions_version"]
+
+_ID = r"^[a-z][a-z0-9_]*$"
+
+
+class SourceModel(BaseModel):
+    """A citation: the document, the section and where to read it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(pattern=_ID, description="Local id that values refer to.")
+    document: str = Field(min_length=1, description="Title of the cited document.")
+    section: str | None = Field(default=None, description="Section, field or table cited.")
+    url: str | None = Field(default=None, pattern=r"^https?://", description="Where to read it.")
+
+
+class CodeValueModel(BaseModel):
+    """One value of a code list."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    code: str = Field(pattern=_ID, description="The value as written in case files.")
+    label: str = Field(min_length=1, description="Plain-language label.")
+    definition: str | None = Field(default=None, description="What the value means.")
+    source: str = Field(pattern=_ID, description="Id of the source that defines the value.")
+    deprecated: str | None = Field(default=None, description="Why and since when; its successor.")
+
+
+class CodeListFile(BaseModel):
+    """A code list file under ``definitions/codelists/``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(pattern=_ID, description="Equals the file name without extension.")
+    kind: Literal["codelist"]
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    title: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    status: Literal["proposed", "adopted", "reference"] = Field(
+        description="proposed: the partnership's draft standard (v0.x); reference: copied "
+        "from an external standard; adopted: approved by the partnership."
+    )
+    sources: list[SourceModel] = Field(min_length=1)
+    values: list[CodeValueModel] = Field(min_length=1)
+
+
+@attrs.frozen
+class Source:
+    """A citation."""
+
+    id: str
+    document: str
+    section: str | None
+    url: str | None
+
+
+@attrs.frozen
+class CodeValue:
+    """One value of a code list, with its label and source."""
+
+    code: str
+    label: str
+    definition: str | None
+    source: Source
+    deprecated: str | None
+
+
+@attrs.frozen
+class CodeList:
+    """A controlled vocabulary: ordered values, each with a label and a source."""
+
+    id: str
+    version: str
+    title: str
+    description: str
+    status: str
+    values: tuple[CodeValue, ...]
+    codes: frozenset[str] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "codes", frozenset(v.code for v in self.values))
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.codes
+
+    def __iter__(self) -> Iterator[CodeValue]:
+        return iter(self.values)
+
+    def label(self, code: str) -> str:
+        """Return the label of ``code``, or the code itself when it is not in the list."""
+        for value in self.values:
+            if value.code == code:
+                return value.label
+        return code
+
+
+def _problems(file: str, exc: ValidationError) -> list[Problem]:
+    from npcs_review._pointer import join  # noqa: PLC0415 - error path only
+
+    return [
+        Problem(
+            code="NPR-S100",
+            message=str(err["msg"]),
+            pointer=join(err["loc"]),
+            file=file,
+        )
+        for err in exc.errors()
+    ]
+
+
+def _build(model: CodeListFile, file: str) -> CodeList:
+    sources = {s.id: Source(s.id, s.document, s.section, s.url) for s in model.sources}
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    values: list[CodeValue] = []
+    for i, v in enumerate(model.values):
+        if v.code in seen:
+            problems.append(Problem("NPR-C203", f"code {v.code!r} is listed twice",
+                                    f"/values/{i}/code", file))
+        seen.add(v.code)
+        if v.source not in sources:
+            problems.append(Problem("NPR-C202", f"source {v.source!r} is not among the sources",
+                                    f"/values/{i}/source", file))
+            continue
+        values.append(CodeValue(v.code, v.label, v.definition, sources[v.source], v.deprecated))
+    if problems:
+        raise DefinitionError(problems)
+    return CodeList(model.id, model.version, model.title, model.description, model.status,
+                    tuple(values))
+
+
+@cache
+def codelists() -> Mapping[str, CodeList]:
+    """Return every packaged code list by id (loaded once).
+
+    Raises:
+        DefinitionError: if a packaged file is malformed (a broken installation).
+    """
+    folder = definitions_root().joinpath("codelists")
+    result: dict[str, CodeList] = {}
+    problems: list[Problem] = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        file = f"definitions/codelists/{entry.name}"
+        data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+        try:
+            model = CodeListFile.model_validate(data)
+        except ValidationError as exc:
+            problems.extend(_problems(file, exc))
+            continue
+        if model.id != entry.name.removesuffix(".yaml"):
+            problems.append(Problem("NPR-S100", "id must equal the file name", "/id", file))
+            continue
+        try:
+            result[model.id] = _build(model, file)
+        except DefinitionError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise DefinitionError(problems)
+    return result
+
+
+def codelist(list_id: str) -> CodeList:
+    """Return one code list by id.
+
+    Raises:
+        KeyError: if there is no such list.
+    """
+    return codelists()[list_id]
+
+
+@cache
+def definitions_version() -> str:
+    """Return the version of the definitions set (kept apart from the package version)."""
+    data = yaml.safe_load(definitions_root().joinpath("VERSION.yaml").read_text(encoding="utf-8"))
+    return str(data["version"])

@@ -1,0 +1,237 @@
+"""Consistency checks beyond types: dates in order, ages, references, required-by rules.
+
+Each check returns :class:`~npcs_review.errors.Problem` values located by JSON pointer; the
+loader adds the file, line and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from npcs_review.errors import Problem
+from npcs_review.models import Age, Case
+from npcs_review.models._types import date_bounds, is_missing
+
+__all__ = ["check_case"]
+
+#: CAPTA lets states raise the age ceiling to under 24 for trafficking victims
+#: (42 U.S.C. 5106g(b)); no definition here reaches further.
+MAX_CHILD_AGE_YEARS = 24
+#: Reports about an expected child (prenatal substance exposure) can precede birth.
+_PRENATAL = timedelta(days=300)
+
+
+def _bounds(value: object) -> tuple[date, date] | None:
+    return None if is_missing(value) else date_bounds(str(value))
+
+
+def _after(a: tuple[date, date] | None, b: tuple[date, date] | None) -> bool:
+    """True when ``a`` is certainly later than ``b`` (for partial dates: no overlap)."""
+    return a is not None and b is not None and a[0] > b[1]
+
+
+def check_case(case: Case) -> list[Problem]:
+    """Return every consistency problem in ``case``, in document order."""
+    return [*_ids(case), *_references(case), *_dates(case), *_ages(case), *_required(case)]
+
+
+def _ids(case: Case) -> Iterator[Problem]:
+    seen: dict[str, str] = {"child": "/child"}
+    for name in ("persons", "maltreatments", "determinations", "history"):
+        for i, item in enumerate(getattr(case, name)):
+            ptr = f"/{name}/{i}/id"
+            if item.id in seen:
+                yield Problem(
+                    "NPR-C203",
+                    f"id {item.id!r} is already used at {seen[item.id]}; give each person, "
+                    "maltreatment, determination and history event its own id",
+                    ptr, found=item.id,
+                )
+            else:
+                seen[item.id] = ptr
+
+
+def _references(case: Case) -> Iterator[Problem]:
+    persons = {p.id for p in case.persons}
+    maltreatments = {m.id for m in case.maltreatments}
+    events = {h.id for h in case.history}
+
+    def missing(ref: str, pool: set[str], ptr: str, what: str) -> Iterator[Problem]:
+        if ref not in pool:
+            known = ", ".join(sorted(pool)) or "none are defined"
+            yield Problem(
+                "NPR-C202", f"{ref!r} is not the id of any {what} (known: {known})",
+                ptr, expected=f"the id of a {what}", found=ref,
+            )
+
+    for i, m in enumerate(case.maltreatments):
+        for j, ref in enumerate(m.alleged_responsible):
+            yield from missing(ref, persons, f"/maltreatments/{i}/alleged_responsible/{j}",
+                               "person")
+    for i, d in enumerate(case.determinations):
+        for j, ref in enumerate(d.maltreatments):
+            yield from missing(ref, maltreatments, f"/determinations/{i}/maltreatments/{j}",
+                               "maltreatment")
+    for i, h in enumerate(case.history):
+        for j, ref in enumerate(h.subjects):
+            if ref != "child":
+                yield from missing(ref, persons, f"/history/{i}/subjects/{j}",
+                                   "person (or 'child')")
+        if h.related_to is not None:
+            yield from missing(h.related_to, events, f"/history/{i}/related_to", "history event")
+
+
+def _dates(case: Case) -> Iterator[Problem]:
+    incident = _bounds(case.incident.date)
+    death = _bounds(case.incident.date_of_death)
+    if _after(incident, death):
+        yield Problem(
+            "NPR-C201",
+            f"the date of death ({case.incident.date_of_death}) is before the incident "
+            f"({case.incident.date}); check both dates",
+            "/incident/date_of_death",
+        )
+    medical = case.incident.medical
+    if medical and medical.physician_certification:
+        certified = _bounds(medical.physician_certification.date)
+        if _after(incident, certified):
+            yield Problem(
+                "NPR-C201",
+                "the physician certification is dated before the incident",
+                "/incident/medical/physician_certification/date",
+            )
+    by_id = {h.id: h for h in case.history}
+    for i, h in enumerate(case.history):
+        start, end = _bounds(h.date), _bounds(h.end_date)
+        if _after(start, end):
+            yield Problem(
+                "NPR-C201", f"the event ends ({h.end_date}) before it starts ({h.date})",
+                f"/history/{i}/end_date",
+            )
+        origin = by_id.get(h.related_to) if h.related_to else None
+        if origin is not None and _after(_bounds(origin.date), start):
+            yield Problem(
+                "NPR-C201",
+                f"this {h.type} ({h.date}) is dated before the {origin.type} it follows "
+                f"from ({origin.id}, {origin.date})",
+                f"/history/{i}/date",
+            )
+    review = case.review
+    if review is None:
+        return
+    started, completed = _bounds(review.started), _bounds(review.completed)
+    if _after(started, completed):
+        yield Problem("NPR-C201", "the review is completed before it started",
+                      "/review/completed")
+    if _after(incident, started):
+        yield Problem("NPR-C201", "the review started before the incident", "/review/started")
+    if completed is None:
+        return
+    dated: list[tuple[str, object]] = [
+        ("/incident/date", case.incident.date),
+        ("/incident/date_of_death", case.incident.date_of_death),
+    ]
+    for i, h in enumerate(case.history):
+        dated += [(f"/history/{i}/date", h.date), (f"/history/{i}/end_date", h.end_date)]
+    for ptr, value in dated:
+        if _after(_bounds(value), completed):
+            yield Problem(
+                "NPR-C201",
+                f"{value} is after the review was completed ({review.completed}); a review "
+                "cannot record what had not happened yet",
+                ptr,
+            )
+
+
+def _age_days(age: object) -> tuple[float, float] | None:
+    return age.in_days() if isinstance(age, Age) else None
+
+
+def _ages(case: Case) -> Iterator[Problem]:
+    age = case.child.age
+    if isinstance(age, Age):
+        if age.unit == "years" and age.value > MAX_CHILD_AGE_YEARS:
+            yield Problem(
+                "NPR-C204",
+                f"a child aged {age.value} years is older than any definition of a child here "
+                f"(at most {MAX_CHILD_AGE_YEARS}); check the age and its unit",
+                "/child/age/value",
+            )
+        elif age.unit == "years" and age.value == 0:
+            yield Problem(
+                "NPR-C204", "give an infant's age in months, weeks or days, not 0 years",
+                "/child/age", severity="warning",
+            )
+    child_days = _age_days(age)
+    incident = _bounds(case.incident.date)
+    if child_days and incident:
+        earliest_birth = incident[0] - timedelta(days=child_days[1]) - _PRENATAL
+        for i, h in enumerate(case.history):
+            when = _bounds(h.date)
+            if "child" in h.subjects and when and when[1] < earliest_birth:
+                yield Problem(
+                    "NPR-C204",
+                    f"this event ({h.date}) concerns the child but is dated long before the "
+                    f"child was born (the child was {age_text(age)} at the incident); check the "
+                    "date, or whether the event concerns a sibling",
+                    f"/history/{i}/date",
+                )
+    for i, p in enumerate(case.persons):
+        days = _age_days(p.age)
+        if p.relationship == "parent" and days and days[1] < 10 * 365.25:
+            yield Problem(
+                "NPR-C204", "a parent younger than 10 is unlikely; check the age and its unit",
+                f"/persons/{i}/age", severity="warning",
+            )
+
+
+def age_text(age: object) -> str:
+    """Render an age for a message (``4 months``) or the missingness token."""
+    if isinstance(age, Age):
+        unit = age.unit[:-1] if age.value == 1 else age.unit
+        return f"{age.value} {unit}"
+    return str(age)
+
+
+def _required(case: Case) -> Iterator[Problem]:
+    inc = case.incident
+    if inc.type == "fatality" and inc.date_of_death is None:
+        yield Problem(
+            "NPR-C205",
+            "a fatality needs a date of death: give it, or write 'unknown'",
+            "/incident/date_of_death", expected="a date or a missingness token",
+        )
+    if inc.type not in ("fatality", "unknown", "not_collected") and not is_missing(
+        inc.date_of_death
+    ):
+        yield Problem(
+            "NPR-C206",
+            f"a date of death is given but the incident type is {inc.type!r}; if the child "
+            "died, the type is 'fatality'",
+            "/incident/date_of_death",
+        )
+    if inc.type not in ("fatality", "unknown", "not_collected") and not is_missing(
+        inc.manner_of_death
+    ):
+        yield Problem(
+            "NPR-C206",
+            f"a manner of death is given but the incident type is {inc.type!r}",
+            "/incident/manner_of_death",
+        )
+    for i, p in enumerate(case.persons):
+        if p.parent_type is not None and p.relationship != "parent":
+            yield Problem(
+                "NPR-C206",
+                f"parent_type is given but the relationship is {p.relationship!r}; "
+                "use relationship 'parent' or remove parent_type",
+                f"/persons/{i}/parent_type",
+            )
+    cert = inc.medical.physician_certification if inc.medical else None
+    if cert is not None and cert.certified == "yes" and cert.condition is None:
+        yield Problem(
+            "NPR-C205",
+            "the condition was certified but the certified condition is missing; give it "
+            "(for example 'critical') or write 'unknown'",
+            "/incident/medical/physician_certification/condition", severity="warning",
+        )

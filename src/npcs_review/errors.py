@@ -1,0 +1,146 @@
+"""Errors and problems, with stable codes and JSON pointers.
+
+Hierarchy::
+
+    NpcsReviewError                     base of everything this library raises
+    ├── CaseFileError (ValueError)      a case file could not be loaded or is invalid;
+    │                                   carries every Problem found in it
+    └── DefinitionError                 a definitions file is missing or malformed (never a
+                                        ValueError, so validators cannot mistake it for bad input)
+
+A :class:`Problem` is a value, not an exception: loaders and checks return lists of them so
+that every problem in a file is reported at once. Codes are stable; see ``docs/errors.md``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import attrs
+
+__all__ = [
+    "CODES",
+    "CaseFileError",
+    "DefinitionError",
+    "NpcsReviewError",
+    "Problem",
+    "Severity",
+]
+
+Severity = Literal["error", "warning"]
+
+#: Every problem code with its one-line meaning. Codes never change meaning once released.
+CODES: dict[str, str] = {
+    # File and format (NPR-F…): the bytes could not be read as one document.
+    "NPR-F001": "file not found or not readable",
+    "NPR-F002": "file is not valid UTF-8 text",
+    "NPR-F003": "file looks binary (contains NUL bytes)",
+    "NPR-F004": "JSON syntax error",
+    "NPR-F005": "YAML syntax error",
+    "NPR-F006": "YAML anchors, aliases and custom tags are not allowed",
+    "NPR-F007": "input is larger than the documented limit",
+    "NPR-F008": "input is nested deeper than the documented limit",
+    "NPR-F009": "the document is not a single JSON object",
+    "NPR-F010": "the same key appears twice in one object",
+    "NPR-F011": "unsupported file type",
+    # Structure (NPR-S…): the document does not match the case model.
+    "NPR-S100": "invalid value",
+    "NPR-S101": "required field is missing",
+    "NPR-S102": "unknown field",
+    "NPR-S103": "wrong type",
+    "NPR-S104": "value is not one of the allowed values",
+    "NPR-S105": "code is not in its code list",
+    "NPR-S106": "value is out of range",
+    "NPR-S107": "badly formed date",
+    "NPR-S108": "unsupported schema version",
+    # Consistency (NPR-C…): fields are well formed but contradict each other.
+    "NPR-C201": "dates are out of order",
+    "NPR-C202": "a reference points at an id that does not exist",
+    "NPR-C203": "an id is used twice",
+    "NPR-C204": "age does not agree with the dates or the stage of life",
+    "NPR-C205": "a fact required by another fact is missing",
+    "NPR-C206": "facts contradict each other",
+}
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with an input, located as precisely as the format allows.
+
+    Attributes:
+        code: stable code from :data:`CODES`.
+        message: plain-language sentence for an analyst, naming the fix where there is one.
+        pointer: RFC 6901 JSON pointer into the document ("" is the whole document).
+        file: the file the document came from, if any.
+        line: 1-based line, where the format has lines.
+        column: 1-based column.
+        expected: what would have been accepted.
+        found: what was there (a short rendering).
+        severity: ``error`` makes the file invalid; ``warning`` does not.
+    """
+
+    code: str
+    message: str
+    pointer: str = ""
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    expected: str | None = None
+    found: str | None = None
+    severity: Severity = "error"
+
+    def location(self) -> str:
+        """Render ``file:line:column`` (as much as is known) and the pointer."""
+        place = self.file or "<input>"
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        return f"{place} at {self.pointer or '/'}"
+
+    def __str__(self) -> str:
+        return f"{self.location()}: {self.message} [{self.code}]"
+
+    def to_dict(self) -> dict[str, object]:
+        """Return a JSON-ready mapping with a stable key order."""
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "file": self.file,
+            "pointer": self.pointer,
+            "line": self.line,
+            "column": self.column,
+            "expected": self.expected,
+            "found": self.found,
+        }
+
+
+class NpcsReviewError(Exception):
+    """Base class of every error this library raises."""
+
+
+class CaseFileError(NpcsReviewError, ValueError):
+    """A case file could not be loaded or is invalid.
+
+    Attributes:
+        problems: every problem found, in document order.
+    """
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        first = problems[0] if problems else None
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{first}{more}" if first else "invalid case file")
+
+
+class DefinitionError(NpcsReviewError):
+    """A definitions file is missing or malformed.
+
+    Attributes:
+        problems: every problem found.
+    """
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems) or "invalid definitions")

@@ -1,0 +1,509 @@
+"""Reading and writing case files: JSON, YAML (one case a file) and JSON Lines (many).
+
+Every problem carries the file, a JSON pointer and, where the format has them, the line and
+column. Input files are only ever read. Limits (see ``docs/limits.md``): a document may be
+at most :data:`MAX_DOCUMENT_BYTES` and nest at most :data:`MAX_DEPTH` levels.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+import yaml
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from npcs_review._pointer import escape
+from npcs_review._positions import LineIndex, json_positions, yaml_positions
+from npcs_review.codelists import codelist
+from npcs_review.consistency import check_case
+from npcs_review.errors import CaseFileError, Problem
+from npcs_review.models import MISSING, SCHEMA_VERSION, Case
+
+__all__ = [
+    "CASE_SUFFIXES",
+    "MAX_DEPTH",
+    "MAX_DOCUMENT_BYTES",
+    "Format",
+    "LoadResult",
+    "dump_case",
+    "iter_case_files",
+    "iter_load",
+    "load_case",
+    "load_many",
+    "parse_case",
+    "write_text_atomic",
+]
+
+#: Largest single case document (a file, or one JSON Lines record).
+MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
+#: Deepest nesting of objects and arrays accepted in a document.
+MAX_DEPTH = 64
+
+Format = Literal["json", "yaml"]
+CASE_SUFFIXES: dict[str, str] = {
+    ".json": "json",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+
+
+@attrs.frozen
+class LoadResult:
+    """The outcome of loading one case document.
+
+    Attributes:
+        source: where it came from (``file`` or ``file:line`` for JSON Lines).
+        case: the validated case, or None when it has errors.
+        problems: every problem found (errors and warnings), in document order.
+    """
+
+    source: str
+    case: Case | None
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return self.case is not None and not any(p.severity == "error" for p in self.problems)
+
+
+# ---------------------------------------------------------------------------------- parsing
+
+
+def parse_case(
+    data: bytes, *, format: Format = "json", file: str | None = None, line: int | None = None
+) -> LoadResult:
+    """Validate one case document given as bytes.
+
+    Args:
+        data: the document.
+        format: ``json`` or ``yaml``.
+        file: the file name, for messages.
+        line: for a JSON Lines record, its line number in the file.
+
+    Returns:
+        The case (when valid) and every problem found.
+    """
+    source = f"{file}:{line}" if file and line else (file or "<input>")
+    locate = _Locator(file, line)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        return LoadResult(source, None, (locate.problem(
+            "NPR-F007",
+            f"the document is {len(data):,} bytes; the limit is {MAX_DOCUMENT_BYTES:,} bytes. "
+            "Split a batch into one case a line (JSON Lines)",
+        ),))
+    if b"\x00" in data:
+        return LoadResult(source, None, (locate.problem(
+            "NPR-F003", "this looks like a binary file, not a JSON or YAML case file",
+        ),))
+    if format == "json":
+        try:
+            case = Case.model_validate_json(data)
+        except ValidationError as exc:
+            return LoadResult(source, None, tuple(_json_failure(data, exc, locate)))
+        problems = check_case(case)
+        if problems:
+            locate.use_json(data.decode("utf-8-sig"))
+        return _result(source, case, problems, locate)
+    return _parse_yaml(data, source, locate)
+
+
+def _result(source: str, case: Case, problems: list[Problem], locate: _Locator) -> LoadResult:
+    located = tuple(locate.place(p) for p in problems)
+    failed = any(p.severity == "error" for p in located)
+    return LoadResult(source, None if failed else case, located)
+
+
+def _json_failure(data: bytes, exc: ValidationError, locate: _Locator) -> list[Problem]:
+    errors = exc.errors(include_url=False)
+    if errors and errors[0]["type"] == "json_invalid":
+        return [_json_syntax(data, errors[0], locate)]
+    text = data.decode("utf-8-sig")
+    locate.use_json(text)
+    import json  # noqa: PLC0415 - error path only
+
+    parsed = json.loads(text)
+    problems = [locate.place(_from_pydantic(err, parsed)) for err in errors]
+    return _dedupe(problems)
+
+
+def _json_syntax(data: bytes, err: ErrorDetails, locate: _Locator) -> Problem:
+    import json  # noqa: PLC0415 - error path only
+
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return locate.problem(
+            "NPR-F002",
+            f"byte {exc.start} is not valid UTF-8; save the file as UTF-8 text",
+            line=line, column=column,
+        )
+    if "recursion limit" in str(err["msg"]):
+        return locate.problem(
+            "NPR-F008", f"the document nests deeper than {MAX_DEPTH} levels",
+        )
+    try:
+        json.loads(text.removeprefix("\ufeff"))
+    except json.JSONDecodeError as exc:
+        hint = " (the file may be cut short)" if exc.pos >= len(text.rstrip()) else ""
+        return locate.problem(
+            "NPR-F004", f"invalid JSON: {exc.msg}{hint}", line=exc.lineno, column=exc.colno,
+        )
+    except RecursionError:
+        return locate.problem("NPR-F008", f"the document nests deeper than {MAX_DEPTH} levels")
+    return locate.problem("NPR-F004", f"invalid JSON: {err['msg']}")
+
+
+def _parse_yaml(data: bytes, source: str, locate: _Locator) -> LoadResult:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return LoadResult(source, None, (locate.problem(
+            "NPR-F002", f"byte {exc.start} is not valid UTF-8; save the file as UTF-8 text",
+        ),))
+    loader = _YamlLoader(text)
+    try:
+        node = loader.get_single_node()
+        parsed = loader.construct_document(node) if node is not None else None
+    except _YamlRefused as exc:
+        return LoadResult(source, None, (locate.problem(
+            exc.code, exc.message, line=exc.line, column=exc.column),))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        return LoadResult(source, None, (locate.problem(
+            "NPR-F005",
+            f"invalid YAML: {exc.problem or exc.context}",
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ),))
+    except (yaml.YAMLError, RecursionError) as exc:
+        return LoadResult(source, None, (locate.problem("NPR-F005", f"invalid YAML: {exc}"),))
+    finally:
+        loader.dispose()
+    if node is not None:
+        locate.positions = yaml_positions(node)
+    if not isinstance(parsed, dict):
+        return LoadResult(source, None, (locate.problem(
+            "NPR-F009", "a case file holds one mapping (an object) at the top level",
+        ),))
+    try:
+        case = Case.model_validate(parsed)
+    except ValidationError as exc:
+        problems = [locate.place(_from_pydantic(e, parsed)) for e in exc.errors()]
+        return LoadResult(source, None, tuple(_dedupe(problems)))
+    return _result(source, case, check_case(case), locate)
+
+
+# ------------------------------------------------------------------------------ YAML safety
+
+
+class _YamlRefused(Exception):
+    def __init__(self, code: str, message: str, mark: yaml.Mark | None) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+        self.line = mark.line + 1 if mark else None
+        self.column = mark.column + 1 if mark else None
+
+
+_INT = r"^[-+]?(0|[1-9][0-9]*)$"
+_FLOAT = r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][-+]?[0-9]+)?$"
+
+
+class _YamlLoader(yaml.SafeLoader):
+    """A safe loader that changes nothing the user typed.
+
+    Only ``true``/``false``, ``null``/``~``, decimal integers and plain floats are typed;
+    everything else (``yes``, ``no``, ``2025-03-14``, ``0x1F``, ``1:30``) stays text. Aliases,
+    explicit tags, merge keys and duplicate keys are refused, and nesting is bounded.
+    """
+
+    yaml_implicit_resolvers: dict[str, list[tuple[str, Any]]] = {}  # noqa: RUF012
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _YamlRefused(
+                "NPR-F006", "YAML aliases (*name) are not allowed; write the value out",
+                event.start_mark,
+            )
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!"):
+            raise _YamlRefused(
+                "NPR-F006", f"YAML tags ({tag}) are not allowed; write plain values",
+                event.start_mark,
+            )
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _YamlRefused(
+                "NPR-F008", f"the document nests deeper than {MAX_DEPTH} levels",
+                event.start_mark,
+            )
+        try:
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = key_node.value
+            if key in seen:
+                raise _YamlRefused(
+                    "NPR-F010", f"the key {key!r} appears twice in the same mapping; keep one",
+                    key_node.start_mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_YamlLoader.add_implicit_resolver("tag:yaml.org,2002:bool",
+                                  re.compile(r"^(true|false|True|False|TRUE|FALSE)$"),
+                                  list("tTfF"))
+_YamlLoader.add_implicit_resolver("tag:yaml.org,2002:null",
+                                  re.compile(r"^(~|null|Null|NULL|)$"),
+                                  ["~", "n", "N", ""])
+_YamlLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(_INT),
+                                  list("-+0123456789"))
+_YamlLoader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(_FLOAT),
+                                  list("-+0123456789."))
+
+
+# ------------------------------------------------------------------------ error translation
+
+
+class _Locator:
+    """Fill in file, line and column for problems located by JSON pointer."""
+
+    def __init__(self, file: str | None, line: int | None) -> None:
+        self.file, self.record_line = file, line
+        self.positions: dict[str, tuple[int, int]] = {}
+        self.duplicates: list[str] = []
+
+    def use_json(self, text: str) -> None:
+        self.positions, self.duplicates = json_positions(text)
+
+    def problem(self, code: str, message: str, *, line: int | None = None,
+                column: int | None = None) -> Problem:
+        if self.record_line is not None:
+            line = self.record_line
+        return Problem(code, message, "", self.file, line, column)
+
+    def place(self, p: Problem) -> Problem:
+        ptr = p.pointer
+        while ptr not in self.positions and ptr:
+            ptr = ptr.rsplit("/", 1)[0]
+        line, column = self.positions.get(ptr, (None, None))
+        if self.record_line is not None:
+            line = self.record_line  # a JSON Lines record is one line; the column is within it
+        return attrs.evolve(p, file=self.file, line=line, column=column)
+
+
+_CODES = {
+    "missing": "NPR-S101",
+    "extra_forbidden": "NPR-S102",
+    "literal_error": "NPR-S104",
+    "enum": "NPR-S104",
+    "union_tag_invalid": "NPR-S104",
+    "npr_code": "NPR-S105",
+    "npr_date": "NPR-S107",
+}
+_RANGE = ("greater_than", "less_than", "too_short", "too_long", "string_too", "multiple_of")
+_TAGS = frozenset({"value", "missing", "[key]"})
+
+
+def _pointer(loc: tuple[int | str, ...], data: object) -> tuple[str, bool]:
+    """Turn a pydantic location into a pointer, walking the input to skip union tags."""
+    parts: list[str] = []
+    tagged = False
+    current: object = data
+    for item in loc:
+        if isinstance(current, dict) and item in current:
+            current = current[item]
+        elif isinstance(current, list) and isinstance(item, int) and item < len(current):
+            current = current[item]
+        elif isinstance(item, str) and item in _TAGS:
+            tagged = tagged or item == "value"
+            continue
+        else:
+            current = None
+        parts.append(escape(item))
+    return "".join("/" + p for p in parts), tagged
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _from_pydantic(err: ErrorDetails, data: object) -> Problem:
+    kind = err["type"]
+    pointer, tagged = _pointer(tuple(err["loc"]), data)
+    code = _CODES.get(kind)
+    if code is None:
+        if kind.endswith(("_type", "_parsing")) or kind in ("model_attributes_type", "is_instance_of"):
+            code = "NPR-S103"
+        elif kind.startswith(_RANGE):
+            code = "NPR-S106"
+        else:
+            code = "NPR-S100"
+    message, expected = str(err["msg"]), None
+    field = pointer.rsplit("/", 1)[-1]
+    ctx: dict[str, Any] = dict(err.get("ctx") or {})
+    if code == "NPR-S101":
+        message = f"required field {field!r} is missing"
+    elif code == "NPR-S102":
+        message = (f"unknown field {field!r}: check its spelling, or put jurisdiction-specific "
+                   "data under 'extensions' with a namespace")
+    elif code == "NPR-S105":
+        codes = ", ".join(v.code for v in codelist(ctx["list_id"]))
+        expected = f"one of: {codes} (or {', '.join(MISSING)})"
+        message = f"{message}; use one of: {codes}"
+    elif code == "NPR-S104" and pointer == "/schema_version":
+        code = "NPR-S108"
+        message = (f"this file uses schema version {err['input']!r}; this version of "
+                   f"npcs_review reads {SCHEMA_VERSION!r}")
+        expected = repr(SCHEMA_VERSION)
+    elif code == "NPR-S100" and kind == "string_pattern_mismatch":
+        expected = f"text matching {ctx.get('pattern')}"
+        message = "the value is not in the expected form (letters, digits, '_', '.', '-')"
+    if tagged and code in ("NPR-S103", "NPR-S104"):
+        message += f" (or one of the missingness tokens {', '.join(MISSING)})"
+    found = None if code == "NPR-S101" else _short(err.get("input"))
+    return Problem(code, message, pointer, expected=expected, found=found)
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for p in problems:
+        if (p.code, p.pointer) not in seen:
+            seen.add((p.code, p.pointer))
+            out.append(p)
+    return out
+
+
+# ------------------------------------------------------------------------------ files
+
+
+def _format_of(path: Path) -> str | None:
+    return CASE_SUFFIXES.get(path.suffix.lower())
+
+
+def iter_case_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    """Yield case files: each file given, and every case file below each folder (sorted)."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and _format_of(p) is not None
+            )
+        else:
+            yield path
+
+
+def iter_load(path: str | os.PathLike[str]) -> Iterator[LoadResult]:
+    """Load every case in a file: one for JSON or YAML, one per line for JSON Lines.
+
+    JSON Lines files are streamed: memory stays bounded by the largest record.
+    """
+    path = Path(path)
+    name = str(path)
+    kind = _format_of(path)
+    if kind is None:
+        yield LoadResult(name, None, (Problem(
+            "NPR-F011",
+            f"unsupported file type {path.suffix or '(none)'!r}: use .json, .yaml, .yml "
+            "or .jsonl", file=name),))
+        return
+    try:
+        if kind == "jsonl":
+            yield from _iter_jsonl(path, name)
+            return
+        with path.open("rb") as handle:
+            data = handle.read(MAX_DOCUMENT_BYTES + 1)
+    except OSError as exc:
+        yield LoadResult(name, None, (Problem(
+            "NPR-F001", f"cannot read the file: {exc.strerror or exc}", file=name),))
+        return
+    yield parse_case(data, format="yaml" if kind == "yaml" else "json", file=name)
+
+
+def _iter_jsonl(path: Path, name: str) -> Iterator[LoadResult]:
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            record = raw.strip()
+            if record:
+                yield parse_case(record, format="json", file=name, line=number)
+
+
+def load_case(path: str | os.PathLike[str]) -> Case:
+    """Load and validate one case file (JSON or YAML).
+
+    Raises:
+        CaseFileError: with every problem found, if the file is not a valid case.
+    """
+    results = list(iter_load(path))
+    if len(results) != 1:
+        raise CaseFileError([Problem(
+            "NPR-F009", f"expected one case in the file, found {len(results)}", file=str(path),
+        )])
+    result = results[0]
+    if result.case is None or not result.ok:
+        raise CaseFileError([p for p in result.problems if p.severity == "error"])
+    return result.case
+
+
+def load_many(paths: Iterable[str | os.PathLike[str]]) -> list[LoadResult]:
+    """Load every case from files and folders, keeping the results.
+
+    The cyclic garbage collector is paused during the load (it triples the cost of holding
+    thousands of results) and resumed afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return [r for p in iter_case_files(paths) for r in iter_load(p)]
+    finally:
+        if enabled:
+            gc.enable()
+
+
+# ------------------------------------------------------------------------------ writing
+
+
+def dump_case(case: Case, format: Format = "json") -> str:
+    """Serialise a case deterministically, keeping exactly the fields it was given."""
+    data = case.model_dump(mode="json", exclude_unset=True)
+    if format == "yaml":
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    import json  # noqa: PLC0415
+
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` atomically: readers see the old file or the new, never half."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(tmp).replace(target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

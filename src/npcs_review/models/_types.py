@@ -1,0 +1,158 @@
+"""Field types shared by the models: codes, partial dates, typed missingness."""
+
+from __future__ import annotations
+
+import calendar
+import re
+import dataclasses
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    Discriminator,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    StringConstraints,
+    Tag,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
+
+from npcs_review.codelists import codelist
+
+__all__ = [
+    "DATE_PATTERN",
+    "MISSING",
+    "Answer",
+    "Coded",
+    "Id",
+    "Maybe",
+    "Missing",
+    "PartialDate",
+    "date_bounds",
+    "is_missing",
+]
+
+#: The typed missingness tokens. "unknown": asked, but nobody knows; "not_collected": the
+#: agency did not ask or record it; "not_applicable": the question does not apply.
+MISSING: tuple[str, ...] = ("unknown", "not_collected", "not_applicable")
+Missing = Literal["unknown", "not_collected", "not_applicable"]
+
+#: A yes/no question whose answer may also be missing. "no" is a fact; "unknown" is not.
+Answer = Literal["yes", "no", "unknown", "not_collected", "not_applicable"]
+
+DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+_DATE_RE = re.compile(DATE_PATTERN)
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"),
+    Field(description="A local id, unique in the case file; a role label, never a name."),
+]
+
+
+def is_missing(value: object) -> bool:
+    """Return True when ``value`` is absent (None) or one of the missingness tokens."""
+    return value is None or (isinstance(value, str) and value in MISSING)
+
+
+def date_bounds(value: str) -> tuple[date, date]:
+    """Return the earliest and latest day a partial ISO date (YYYY, YYYY-MM, YYYY-MM-DD) covers.
+
+    Raises:
+        ValueError: if ``value`` is not such a date.
+    """
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 1:
+        return date(parts[0], 1, 1), date(parts[0], 12, 31)
+    if len(parts) == 2:  # noqa: PLR2004 - year and month
+        last = calendar.monthrange(parts[0], parts[1])[1]
+        return date(parts[0], parts[1], 1), date(parts[0], parts[1], last)
+    day = date(parts[0], parts[1], parts[2])
+    return day, day
+
+
+def _check_date(value: str) -> str:
+    if not _DATE_RE.match(value):
+        raise PydanticCustomError(
+            "npr_date",
+            "expected a date as YYYY-MM-DD (or YYYY-MM, or YYYY when only the year is known)",
+        )
+    try:
+        date_bounds(value)
+    except ValueError:
+        raise PydanticCustomError(
+            "npr_date", "{value} is not a real calendar date", {"value": value}
+        ) from None
+    return value
+
+
+PartialDate = Annotated[
+    str,
+    AfterValidator(_check_date),
+    Field(
+        description="An ISO 8601 calendar date with its precision: YYYY-MM-DD, YYYY-MM or YYYY.",
+        json_schema_extra={"pattern": DATE_PATTERN},
+    ),
+]
+
+
+def _code_check(list_id: str) -> Callable[[str], str]:
+    codes: frozenset[str] | None = None
+
+    def check(value: str) -> str:
+        nonlocal codes
+        if value in MISSING:
+            return value
+        if codes is None:
+            codes = codelist(list_id).codes
+        if value not in codes:
+            raise PydanticCustomError(
+                "npr_code",
+                "'{value}' is not a code in the '{list_id}' code list",
+                {"value": value, "list_id": list_id},
+            )
+        return value
+
+    return check
+
+
+@dataclasses.dataclass(frozen=True)
+class Coded:
+    """Marks a ``str`` field whose values come from code list ``list_id``.
+
+    Use as ``Annotated[str, Coded("sex")]``. The field accepts a code of the list or a
+    missingness token; the list itself lives only in ``definitions/codelists/<list_id>.yaml``.
+    """
+
+    list_id: str
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            _code_check(self.list_id), handler(source)
+        )
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        result = handler(schema)
+        result["x-npcs-codelist"] = self.list_id
+        return result
+
+
+def _value_or_missing(value: object) -> str:
+    return "missing" if isinstance(value, str) and value in MISSING else "value"
+
+
+T = TypeVar("T")
+
+#: ``T`` or a missingness token, as a tagged union so errors name only the branch that applies.
+Maybe = Annotated[
+    Annotated[T, Tag("value")] | Annotated[Missing, Tag("missing")],
+    Discriminator(_value_or_missing),
+]

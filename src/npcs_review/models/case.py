@@ -1,0 +1,254 @@
+"""The core data set for one critical incident: the case file model.
+
+One case file describes one incident. People are recorded by role, never by name. Every
+coded field takes a value from its code list (``definitions/codelists``) or a missingness
+token, so that "unknown", "not collected" and "not applicable" stay distinct from "no".
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, StringConstraints
+
+from npcs_review.models._types import Answer, Coded, Id, Maybe, PartialDate
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Age",
+    "Case",
+    "CaseInfo",
+    "Child",
+    "Determination",
+    "HistoryEvent",
+    "Incident",
+    "Maltreatment",
+    "Medical",
+    "Person",
+    "PhysicianCertification",
+    "Review",
+]
+
+#: Version of the case-file schema that this model reads and writes.
+SCHEMA_VERSION = "0.1"
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+NamespaceKey = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$", max_length=64),
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        strict=True,
+        use_attribute_docstrings=True,
+        validate_default=False,
+    )
+
+
+class Age(_Model):
+    """An age with its unit; give infants' ages in months (or days or weeks)."""
+
+    value: Annotated[int, Field(ge=0, le=1200)]
+    """The number of units."""
+    unit: Literal["days", "weeks", "months", "years"]
+    """The unit of the age."""
+
+    def in_days(self) -> tuple[float, float]:
+        """Return the lowest and highest age in days this value stands for."""
+        per = {"days": 1.0, "weeks": 7.0, "months": 30.4375, "years": 365.25}[self.unit]
+        return self.value * per, (self.value + 1) * per
+
+
+class CaseInfo(_Model):
+    """Who owns the case."""
+
+    case_id: Annotated[
+        str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
+    ]
+    """The agency's own case id. Confidential: removed from partnership and public outputs."""
+    jurisdiction: Annotated[str, Coded("jurisdiction")]
+    """The state or territory whose agency owns the case (code list ``jurisdiction``)."""
+    agency: Text | None = None
+    """The agency's name or level (state, county, tribal), if useful to the reader."""
+
+
+class Child(_Model):
+    """The child the incident happened to, at the time of the incident."""
+
+    age: Maybe[Age]
+    """Age at the incident; months, weeks or days for infants."""
+    sex: Annotated[str, Coded("sex")]
+    """Sex (code list ``sex``)."""
+    race: Maybe[list[Annotated[str, Coded("race")]]]
+    """Every race category that applies (multi-select, code list ``race``)."""
+    hispanic: Answer
+    """Hispanic or Latino ethnicity, asked separately from race."""
+    in_foster_care: Answer | None = None
+    """Whether the child was in foster care at the time of the incident."""
+
+
+class Person(_Model):
+    """Someone in the child's life, recorded by role: never a name."""
+
+    id: Id
+    """Local id used by maltreatments and history events (e.g. ``mother``, ``p1``)."""
+    relationship: Annotated[str, Coded("relationship")]
+    """Relationship to the child (code list ``relationship``)."""
+    parent_type: Annotated[str, Coded("parent_type")] | None = None
+    """For a parent: biological, step or adoptive."""
+    caregiver: Answer
+    """Whether the person was a caregiver of the child at the time of the incident."""
+    household_member: Answer | None = None
+    """Whether the person lived in the child's household."""
+    age: Maybe[Age] | None = None
+    """Age at the incident."""
+    sex: Annotated[str, Coded("sex")] | None = None
+    """Sex (code list ``sex``)."""
+
+
+class PhysicianCertification(_Model):
+    """A certification of the child's condition (CAPTA 42 U.S.C. 5106a(b)(4)(A))."""
+
+    certified: Answer
+    """Whether a clinician certified the child's condition."""
+    condition: Annotated[str, Coded("physical_condition")] | None = None
+    """The condition certified (code list ``physical_condition``)."""
+    certifier_role: Annotated[str, Coded("certifier_role")] | None = None
+    """Who certified it (code list ``certifier_role``)."""
+    date: Maybe[PartialDate] | None = None
+    """When it was certified."""
+
+
+class Medical(_Model):
+    """Medical facts about the child's injuries and care."""
+
+    physician_certification: PhysicianCertification | None = None
+    """The certification of the child's condition, if any was sought."""
+    critical_care_hours: Maybe[Annotated[float, Field(ge=0, le=100_000)]] | None = None
+    """Hours in a critical care unit as a direct result of the incident."""
+    life_saving_procedures: Maybe[list[Annotated[str, Coded("life_saving_procedure")]]] | None = (
+        None
+    )
+    """Procedures performed to keep the child alive; an empty list means none."""
+
+
+class Incident(_Model):
+    """What happened: type, dates, cause and manner, medical facts."""
+
+    type: Annotated[str, Coded("incident_type")]
+    """The type the agency reported (code list ``incident_type``); not a classification."""
+    date: Maybe[PartialDate]
+    """The date of the incident, with its precision."""
+    date_of_death: Maybe[PartialDate] | None = None
+    """For a fatality, the date of death."""
+    cause_category: Annotated[str, Coded("cause_category")] | None = None
+    """Mechanism of death or injury (code list ``cause_category``)."""
+    manner_of_death: Annotated[str, Coded("manner_of_death")] | None = None
+    """Manner of death on the death certificate (code list ``manner_of_death``)."""
+    medical: Medical | None = None
+    """Medical facts."""
+    summary: Text | None = None
+    """Circumstances in neutral words, written with roles, never names."""
+
+
+class Maltreatment(_Model):
+    """One alleged maltreatment, its finding and its causal role."""
+
+    id: Id
+    """Local id."""
+    type: Annotated[str, Coded("maltreatment_type")]
+    """Maltreatment type (code list ``maltreatment_type``)."""
+    finding: Annotated[str, Coded("finding")]
+    """The finding or disposition level (code list ``finding``)."""
+    alleged_responsible: list[Id] = Field(default_factory=list)
+    """Ids of the persons alleged to be responsible."""
+    causal_role: Annotated[str, Coded("causal_role")]
+    """How this maltreatment relates to the death or injury (code list ``causal_role``)."""
+
+
+class Determination(_Model):
+    """A determination by one authority; kept beside the others, never overwriting them."""
+
+    id: Id
+    """Local id."""
+    authority: Annotated[str, Coded("authority")]
+    """Who determined it (code list ``authority``)."""
+    date: Maybe[PartialDate] | None = None
+    """When it was determined."""
+    evidence_standard: Annotated[str, Coded("evidence_standard")] | None = None
+    """Standard of proof applied (code list ``evidence_standard``)."""
+    manner_of_death: Annotated[str, Coded("manner_of_death")] | None = None
+    """Manner of death, where this authority rules on it."""
+    finding: Annotated[str, Coded("finding")] | None = None
+    """Finding on maltreatment, where this authority makes one."""
+    causal_role: Annotated[str, Coded("causal_role")] | None = None
+    """Whether maltreatment caused or contributed, where this authority says so."""
+    maltreatments: list[Id] = Field(default_factory=list)
+    """Ids of the maltreatments this determination concerns."""
+    note: Text | None = None
+    """Anything else the authority stated, in neutral words."""
+
+
+class HistoryEvent(_Model):
+    """One dated event of agency history, for the child or someone in the household."""
+
+    id: Id
+    """Local id."""
+    type: Annotated[str, Coded("history_event_type")]
+    """Kind of event (code list ``history_event_type``)."""
+    date: Maybe[PartialDate]
+    """When it happened or started."""
+    end_date: Maybe[PartialDate] | None = None
+    """When it ended (open cases, services, placements); absent while still open."""
+    subjects: Annotated[list[Id], Field(min_length=1)]
+    """Who it concerned: ``child`` for the child, or person ids."""
+    finding: Annotated[str, Coded("finding")] | None = None
+    """The finding, for reports, investigations and assessments."""
+    maltreatment_types: list[Annotated[str, Coded("maltreatment_type")]] = Field(
+        default_factory=list
+    )
+    """Maltreatment types alleged."""
+    related_to: Id | None = None
+    """Id of the event this one follows from (e.g. the report an investigation answers)."""
+    note: Text | None = None
+    """Neutral description, with roles, never names."""
+
+
+class Review(_Model):
+    """The review of the incident (the factor graph and recommendations come later)."""
+
+    type: Annotated[str, Coded("review_type")]
+    """Kind of review (code list ``review_type``)."""
+    started: Maybe[PartialDate] | None = None
+    """When the review started."""
+    completed: Maybe[PartialDate] | None = None
+    """When the review was completed; nothing in the case may be dated after it."""
+
+
+class Case(_Model):
+    """One critical incident: the core data set, and its review when there is one."""
+
+    schema_version: Literal["0.1"]
+    """The case-file schema version this document follows."""
+    case: CaseInfo
+    """Who owns the case."""
+    child: Child
+    """The child."""
+    persons: list[Person] = Field(default_factory=list)
+    """The people around the child, by role."""
+    incident: Incident
+    """The incident."""
+    maltreatments: list[Maltreatment] = Field(default_factory=list)
+    """Alleged maltreatments, with findings and causal roles."""
+    determinations: list[Determination] = Field(default_factory=list)
+    """Determinations by each authority, side by side."""
+    history: list[HistoryEvent] = Field(default_factory=list)
+    """The agency-history timeline, for the child and the household."""
+    review: Review | None = None
+    """The review, once there is one."""
+    extensions: dict[NamespaceKey, dict[str, JsonValue]] = Field(default_factory=dict)
+    """Jurisdiction-specific fields under a namespace (e.g. ``us_ky``); kept unchanged."""
