@@ -1,14 +1,54 @@
-"""npcs_review: standard definitions, classification and safety-science review of critical incidents."""
+"""npcs_review: define, classify and review child-welfare critical incidents."""
 
 from __future__ import annotations
 
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
-from npcs_review.codelists import CodeList, CodeValue, codelist, codelists, definitions_version
-from npcs_review.consistency import check_case
-from npcs_review.errors import CaseFileError, DefinitionError, NpcsReviewError, Problem
-from npcs_review.io import LoadResult, dump_case, iter_load, load_case, load_many, parse_case
-from npcs_review.models import Case
+if TYPE_CHECKING:
+    from npcs_review.codelists import (
+        CodeList,
+        CodeValue,
+        codelist,
+        codelists,
+        definitions_version,
+    )
+    from npcs_review.consistency import check_case
+    from npcs_review.errors import CaseFileError, DefinitionError, NpcsReviewError, Problem
+    from npcs_review.io import (
+        LoadResult,
+        dump_case,
+        iter_load,
+        load_case,
+        load_many,
+        parse_case,
+    )
+    from npcs_review.models import Case
+    from npcs_review.render.overview import overview
+
+# Public names and the module that defines each; imported on first use so that
+# `import npcs_review` (and the CLI's --help) stays fast.
+_EXPORTS = {
+    "Case": "npcs_review.models",
+    "CaseFileError": "npcs_review.errors",
+    "CodeList": "npcs_review.codelists",
+    "CodeValue": "npcs_review.codelists",
+    "DefinitionError": "npcs_review.errors",
+    "LoadResult": "npcs_review.io",
+    "NpcsReviewError": "npcs_review.errors",
+    "Problem": "npcs_review.errors",
+    "check_case": "npcs_review.consistency",
+    "codelist": "npcs_review.codelists",
+    "codelists": "npcs_review.codelists",
+    "definitions_version": "npcs_review.codelists",
+    "dump_case": "npcs_review.io",
+    "iter_load": "npcs_review.io",
+    "load_case": "npcs_review.io",
+    "load_many": "npcs_review.io",
+    "overview": "npcs_review.render.overview",
+    "parse_case": "npcs_review.io",
+}
 
 try:
     __version__ = version("npcs-review")
@@ -33,5 +73,20 @@ __all__ = [
     "iter_load",
     "load_case",
     "load_many",
+    "overview",
     "parse_case",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        msg = f"module 'npcs_review' has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

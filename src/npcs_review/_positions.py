@@ -7,6 +7,7 @@ the exact line and column. Also finds keys given twice in one JSON object.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import json.decoder
 import re
 from collections.abc import Callable
@@ -86,10 +87,8 @@ def json_positions(text: str) -> tuple[dict[str, tuple[int, int]], list[str]]:
         m = _SCALAR_END.search(text, i)
         return m.start() if m else len(text)
 
-    try:
-        value(0, "")
-    except (IndexError, ValueError, RecursionError):
-        pass  # positions are a courtesy: keep what was found
+    with contextlib.suppress(IndexError, ValueError, RecursionError):
+        value(0, "")  # positions are a courtesy: on failure keep what was found
     return {p: lines.at(o) for p, o in offsets.items()}, duplicates
 
 

@@ -131,18 +131,26 @@ def _build(model: CodeListFile, file: str) -> CodeList:
     values: list[CodeValue] = []
     for i, v in enumerate(model.values):
         if v.code in seen:
-            problems.append(Problem("NPR-C203", f"code {v.code!r} is listed twice",
-                                    f"/values/{i}/code", file))
+            problems.append(
+                Problem("NPR-C203", f"code {v.code!r} is listed twice", f"/values/{i}/code", file)
+            )
         seen.add(v.code)
         if v.source not in sources:
-            problems.append(Problem("NPR-C202", f"source {v.source!r} is not among the sources",
-                                    f"/values/{i}/source", file))
+            problems.append(
+                Problem(
+                    "NPR-C202",
+                    f"source {v.source!r} is not among the sources",
+                    f"/values/{i}/source",
+                    file,
+                )
+            )
             continue
         values.append(CodeValue(v.code, v.label, v.definition, sources[v.source], v.deprecated))
     if problems:
         raise DefinitionError(problems)
-    return CodeList(model.id, model.version, model.title, model.description, model.status,
-                    tuple(values))
+    return CodeList(
+        model.id, model.version, model.title, model.description, model.status, tuple(values)
+    )
 
 
 @cache

@@ -46,7 +46,8 @@ def _ids(case: Case) -> Iterator[Problem]:
                     "NPR-C203",
                     f"id {item.id!r} is already used at {seen[item.id]}; give each person, "
                     "maltreatment, determination and history event its own id",
-                    ptr, found=item.id,
+                    ptr,
+                    found=item.id,
                 )
             else:
                 seen[item.id] = ptr
@@ -61,23 +62,29 @@ def _references(case: Case) -> Iterator[Problem]:
         if ref not in pool:
             known = ", ".join(sorted(pool)) or "none are defined"
             yield Problem(
-                "NPR-C202", f"{ref!r} is not the id of any {what} (known: {known})",
-                ptr, expected=f"the id of a {what}", found=ref,
+                "NPR-C202",
+                f"{ref!r} is not the id of any {what} (known: {known})",
+                ptr,
+                expected=f"the id of a {what}",
+                found=ref,
             )
 
     for i, m in enumerate(case.maltreatments):
         for j, ref in enumerate(m.alleged_responsible):
-            yield from missing(ref, persons, f"/maltreatments/{i}/alleged_responsible/{j}",
-                               "person")
+            yield from missing(
+                ref, persons, f"/maltreatments/{i}/alleged_responsible/{j}", "person"
+            )
     for i, d in enumerate(case.determinations):
         for j, ref in enumerate(d.maltreatments):
-            yield from missing(ref, maltreatments, f"/determinations/{i}/maltreatments/{j}",
-                               "maltreatment")
+            yield from missing(
+                ref, maltreatments, f"/determinations/{i}/maltreatments/{j}", "maltreatment"
+            )
     for i, h in enumerate(case.history):
         for j, ref in enumerate(h.subjects):
             if ref != "child":
-                yield from missing(ref, persons, f"/history/{i}/subjects/{j}",
-                                   "person (or 'child')")
+                yield from missing(
+                    ref, persons, f"/history/{i}/subjects/{j}", "person (or 'child')"
+                )
         if h.related_to is not None:
             yield from missing(h.related_to, events, f"/history/{i}/related_to", "history event")
 
@@ -106,7 +113,8 @@ def _dates(case: Case) -> Iterator[Problem]:
         start, end = _bounds(h.date), _bounds(h.end_date)
         if _after(start, end):
             yield Problem(
-                "NPR-C201", f"the event ends ({h.end_date}) before it starts ({h.date})",
+                "NPR-C201",
+                f"the event ends ({h.end_date}) before it starts ({h.date})",
                 f"/history/{i}/end_date",
             )
         origin = by_id.get(h.related_to) if h.related_to else None
@@ -122,8 +130,7 @@ def _dates(case: Case) -> Iterator[Problem]:
         return
     started, completed = _bounds(review.started), _bounds(review.completed)
     if _after(started, completed):
-        yield Problem("NPR-C201", "the review is completed before it started",
-                      "/review/completed")
+        yield Problem("NPR-C201", "the review is completed before it started", "/review/completed")
     if _after(incident, started):
         yield Problem("NPR-C201", "the review started before the incident", "/review/started")
     if completed is None:
@@ -160,8 +167,10 @@ def _ages(case: Case) -> Iterator[Problem]:
             )
         elif age.unit == "years" and age.value == 0:
             yield Problem(
-                "NPR-C204", "give an infant's age in months, weeks or days, not 0 years",
-                "/child/age", severity="warning",
+                "NPR-C204",
+                "give an infant's age in months, weeks or days, not 0 years",
+                "/child/age",
+                severity="warning",
             )
     child_days = _age_days(age)
     incident = _bounds(case.incident.date)
@@ -181,8 +190,10 @@ def _ages(case: Case) -> Iterator[Problem]:
         days = _age_days(p.age)
         if p.relationship == "parent" and days and days[1] < 10 * 365.25:
             yield Problem(
-                "NPR-C204", "a parent younger than 10 is unlikely; check the age and its unit",
-                f"/persons/{i}/age", severity="warning",
+                "NPR-C204",
+                "a parent younger than 10 is unlikely; check the age and its unit",
+                f"/persons/{i}/age",
+                severity="warning",
             )
 
 
@@ -200,7 +211,8 @@ def _required(case: Case) -> Iterator[Problem]:
         yield Problem(
             "NPR-C205",
             "a fatality needs a date of death: give it, or write 'unknown'",
-            "/incident/date_of_death", expected="a date or a missingness token",
+            "/incident/date_of_death",
+            expected="a date or a missingness token",
         )
     if inc.type not in ("fatality", "unknown", "not_collected") and not is_missing(
         inc.date_of_death
@@ -233,5 +245,6 @@ def _required(case: Case) -> Iterator[Problem]:
             "NPR-C205",
             "the condition was certified but the certified condition is missing; give it "
             "(for example 'critical') or write 'unknown'",
-            "/incident/medical/physician_certification/condition", severity="warning",
+            "/incident/medical/physician_certification/condition",
+            severity="warning",
         )

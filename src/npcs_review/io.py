@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from npcs_review._pointer import escape
-from npcs_review._positions import LineIndex, json_positions, yaml_positions
+from npcs_review._positions import json_positions, yaml_positions
 from npcs_review.codelists import codelist
 from npcs_review.consistency import check_case
 from npcs_review.errors import CaseFileError, Problem
@@ -97,15 +97,29 @@ def parse_case(
     source = f"{file}:{line}" if file and line else (file or "<input>")
     locate = _Locator(file, line)
     if len(data) > MAX_DOCUMENT_BYTES:
-        return LoadResult(source, None, (locate.problem(
-            "NPR-F007",
-            f"the document is {len(data):,} bytes; the limit is {MAX_DOCUMENT_BYTES:,} bytes. "
-            "Split a batch into one case a line (JSON Lines)",
-        ),))
+        return LoadResult(
+            source,
+            None,
+            (
+                locate.problem(
+                    "NPR-F007",
+                    f"the document is {len(data):,} bytes; the limit is "
+                    f"{MAX_DOCUMENT_BYTES:,} bytes. Split a batch into one case a line "
+                    "(JSON Lines)",
+                ),
+            ),
+        )
     if b"\x00" in data:
-        return LoadResult(source, None, (locate.problem(
-            "NPR-F003", "this looks like a binary file, not a JSON or YAML case file",
-        ),))
+        return LoadResult(
+            source,
+            None,
+            (
+                locate.problem(
+                    "NPR-F003",
+                    "this looks like a binary file, not a JSON or YAML case file",
+                ),
+            ),
+        )
     if format == "json":
         try:
             case = Case.model_validate_json(data)
@@ -148,18 +162,23 @@ def _json_syntax(data: bytes, err: ErrorDetails, locate: _Locator) -> Problem:
         return locate.problem(
             "NPR-F002",
             f"byte {exc.start} is not valid UTF-8; save the file as UTF-8 text",
-            line=line, column=column,
+            line=line,
+            column=column,
         )
     if "recursion limit" in str(err["msg"]):
         return locate.problem(
-            "NPR-F008", f"the document nests deeper than {MAX_DEPTH} levels",
+            "NPR-F008",
+            f"the document nests deeper than {MAX_DEPTH} levels",
         )
     try:
         json.loads(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as exc:
         hint = " (the file may be cut short)" if exc.pos >= len(text.rstrip()) else ""
         return locate.problem(
-            "NPR-F004", f"invalid JSON: {exc.msg}{hint}", line=exc.lineno, column=exc.colno,
+            "NPR-F004",
+            f"invalid JSON: {exc.msg}{hint}",
+            line=exc.lineno,
+            column=exc.colno,
         )
     except RecursionError:
         return locate.problem("NPR-F008", f"the document nests deeper than {MAX_DEPTH} levels")
@@ -170,24 +189,38 @@ def _parse_yaml(data: bytes, source: str, locate: _Locator) -> LoadResult:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return LoadResult(source, None, (locate.problem(
-            "NPR-F002", f"byte {exc.start} is not valid UTF-8; save the file as UTF-8 text",
-        ),))
+        return LoadResult(
+            source,
+            None,
+            (
+                locate.problem(
+                    "NPR-F002",
+                    f"byte {exc.start} is not valid UTF-8; save the file as UTF-8 text",
+                ),
+            ),
+        )
     loader = _YamlLoader(text)
     try:
         node = loader.get_single_node()
         parsed = loader.construct_document(node) if node is not None else None
-    except _YamlRefused as exc:
-        return LoadResult(source, None, (locate.problem(
-            exc.code, exc.message, line=exc.line, column=exc.column),))
+    except _YamlRefusedError as exc:
+        return LoadResult(
+            source, None, (locate.problem(exc.code, exc.message, line=exc.line, column=exc.column),)
+        )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        return LoadResult(source, None, (locate.problem(
-            "NPR-F005",
-            f"invalid YAML: {exc.problem or exc.context}",
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-        ),))
+        return LoadResult(
+            source,
+            None,
+            (
+                locate.problem(
+                    "NPR-F005",
+                    f"invalid YAML: {exc.problem or exc.context}",
+                    line=mark.line + 1 if mark else None,
+                    column=mark.column + 1 if mark else None,
+                ),
+            ),
+        )
     except (yaml.YAMLError, RecursionError) as exc:
         return LoadResult(source, None, (locate.problem("NPR-F005", f"invalid YAML: {exc}"),))
     finally:
@@ -195,9 +228,16 @@ def _parse_yaml(data: bytes, source: str, locate: _Locator) -> LoadResult:
     if node is not None:
         locate.positions = yaml_positions(node)
     if not isinstance(parsed, dict):
-        return LoadResult(source, None, (locate.problem(
-            "NPR-F009", "a case file holds one mapping (an object) at the top level",
-        ),))
+        return LoadResult(
+            source,
+            None,
+            (
+                locate.problem(
+                    "NPR-F009",
+                    "a case file holds one mapping (an object) at the top level",
+                ),
+            ),
+        )
     try:
         case = Case.model_validate(parsed)
     except ValidationError as exc:
@@ -209,8 +249,8 @@ def _parse_yaml(data: bytes, source: str, locate: _Locator) -> LoadResult:
 # ------------------------------------------------------------------------------ YAML safety
 
 
-class _YamlRefused(Exception):
-    def __init__(self, code: str, message: str, mark: yaml.Mark | None) -> None:
+class _YamlRefusedError(Exception):
+    def __init__(self, code: str, message: str, mark: Any) -> None:
         super().__init__(message)
         self.code, self.message = code, message
         self.line = mark.line + 1 if mark else None
@@ -232,27 +272,30 @@ class _YamlLoader(yaml.SafeLoader):
     yaml_implicit_resolvers: dict[str, list[tuple[str, Any]]] = {}  # noqa: RUF012
     _depth = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
-        event = self.peek_event()
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, yaml.AliasEvent):
-            raise _YamlRefused(
-                "NPR-F006", "YAML aliases (*name) are not allowed; write the value out",
+            raise _YamlRefusedError(
+                "NPR-F006",
+                "YAML aliases (*name) are not allowed; write the value out",
                 event.start_mark,
             )
         tag = getattr(event, "tag", None)
         if tag not in (None, "!"):
-            raise _YamlRefused(
-                "NPR-F006", f"YAML tags ({tag}) are not allowed; write plain values",
+            raise _YamlRefusedError(
+                "NPR-F006",
+                f"YAML tags ({tag}) are not allowed; write plain values",
                 event.start_mark,
             )
         self._depth += 1
         if self._depth > MAX_DEPTH:
-            raise _YamlRefused(
-                "NPR-F008", f"the document nests deeper than {MAX_DEPTH} levels",
+            raise _YamlRefusedError(
+                "NPR-F008",
+                f"the document nests deeper than {MAX_DEPTH} levels",
                 event.start_mark,
             )
         try:
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 
@@ -261,24 +304,25 @@ class _YamlLoader(yaml.SafeLoader):
         for key_node, _ in node.value:
             key = key_node.value
             if key in seen:
-                raise _YamlRefused(
-                    "NPR-F010", f"the key {key!r} appears twice in the same mapping; keep one",
+                raise _YamlRefusedError(
+                    "NPR-F010",
+                    f"the key {key!r} appears twice in the same mapping; keep one",
                     key_node.start_mark,
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
 
-_YamlLoader.add_implicit_resolver("tag:yaml.org,2002:bool",
-                                  re.compile(r"^(true|false|True|False|TRUE|FALSE)$"),
-                                  list("tTfF"))
-_YamlLoader.add_implicit_resolver("tag:yaml.org,2002:null",
-                                  re.compile(r"^(~|null|Null|NULL|)$"),
-                                  ["~", "n", "N", ""])
-_YamlLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(_INT),
-                                  list("-+0123456789"))
-_YamlLoader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(_FLOAT),
-                                  list("-+0123456789."))
+_YamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(true|false|True|False|TRUE|FALSE)$"), list("tTfF")
+)
+_YamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+_YamlLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(_INT), list("-+0123456789"))
+_YamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(_FLOAT), list("-+0123456789.")
+)
 
 
 # ------------------------------------------------------------------------ error translation
@@ -295,8 +339,9 @@ class _Locator:
     def use_json(self, text: str) -> None:
         self.positions, self.duplicates = json_positions(text)
 
-    def problem(self, code: str, message: str, *, line: int | None = None,
-                column: int | None = None) -> Problem:
+    def problem(
+        self, code: str, message: str, *, line: int | None = None, column: int | None = None
+    ) -> Problem:
         if self.record_line is not None:
             line = self.record_line
         return Problem(code, message, "", self.file, line, column)
@@ -332,7 +377,7 @@ def _pointer(loc: tuple[int | str, ...], data: object) -> tuple[str, bool]:
     for item in loc:
         if isinstance(current, dict) and item in current:
             current = current[item]
-        elif isinstance(current, list) and isinstance(item, int) and item < len(current):
+        elif isinstance(current, list) and isinstance(item, int) and 0 <= item < len(current):  # noqa: SIM114 - narrowed types differ
             current = current[item]
         elif isinstance(item, str) and item in _TAGS:
             tagged = tagged or item == "value"
@@ -353,7 +398,10 @@ def _from_pydantic(err: ErrorDetails, data: object) -> Problem:
     pointer, tagged = _pointer(tuple(err["loc"]), data)
     code = _CODES.get(kind)
     if code is None:
-        if kind.endswith(("_type", "_parsing")) or kind in ("model_attributes_type", "is_instance_of"):
+        if kind.endswith(("_type", "_parsing")) or kind in (
+            "model_attributes_type",
+            "is_instance_of",
+        ):
             code = "NPR-S103"
         elif kind.startswith(_RANGE):
             code = "NPR-S106"
@@ -365,16 +413,20 @@ def _from_pydantic(err: ErrorDetails, data: object) -> Problem:
     if code == "NPR-S101":
         message = f"required field {field!r} is missing"
     elif code == "NPR-S102":
-        message = (f"unknown field {field!r}: check its spelling, or put jurisdiction-specific "
-                   "data under 'extensions' with a namespace")
+        message = (
+            f"unknown field {field!r}: check its spelling, or put jurisdiction-specific "
+            "data under 'extensions' with a namespace"
+        )
     elif code == "NPR-S105":
         codes = ", ".join(v.code for v in codelist(ctx["list_id"]))
         expected = f"one of: {codes} (or {', '.join(MISSING)})"
         message = f"{message}; use one of: {codes}"
     elif code == "NPR-S104" and pointer == "/schema_version":
         code = "NPR-S108"
-        message = (f"this file uses schema version {err['input']!r}; this version of "
-                   f"npcs_review reads {SCHEMA_VERSION!r}")
+        message = (
+            f"this file uses schema version {err['input']!r}; this version of "
+            f"npcs_review reads {SCHEMA_VERSION!r}"
+        )
         expected = repr(SCHEMA_VERSION)
     elif code == "NPR-S100" and kind == "string_pattern_mismatch":
         expected = f"text matching {ctx.get('pattern')}"
@@ -423,10 +475,18 @@ def iter_load(path: str | os.PathLike[str]) -> Iterator[LoadResult]:
     name = str(path)
     kind = _format_of(path)
     if kind is None:
-        yield LoadResult(name, None, (Problem(
-            "NPR-F011",
-            f"unsupported file type {path.suffix or '(none)'!r}: use .json, .yaml, .yml "
-            "or .jsonl", file=name),))
+        yield LoadResult(
+            name,
+            None,
+            (
+                Problem(
+                    "NPR-F011",
+                    f"unsupported file type {path.suffix or '(none)'!r}: use .json, .yaml, .yml "
+                    "or .jsonl",
+                    file=name,
+                ),
+            ),
+        )
         return
     try:
         if kind == "jsonl":
@@ -435,8 +495,11 @@ def iter_load(path: str | os.PathLike[str]) -> Iterator[LoadResult]:
         with path.open("rb") as handle:
             data = handle.read(MAX_DOCUMENT_BYTES + 1)
     except OSError as exc:
-        yield LoadResult(name, None, (Problem(
-            "NPR-F001", f"cannot read the file: {exc.strerror or exc}", file=name),))
+        yield LoadResult(
+            name,
+            None,
+            (Problem("NPR-F001", f"cannot read the file: {exc.strerror or exc}", file=name),),
+        )
         return
     yield parse_case(data, format="yaml" if kind == "yaml" else "json", file=name)
 
@@ -457,9 +520,15 @@ def load_case(path: str | os.PathLike[str]) -> Case:
     """
     results = list(iter_load(path))
     if len(results) != 1:
-        raise CaseFileError([Problem(
-            "NPR-F009", f"expected one case in the file, found {len(results)}", file=str(path),
-        )])
+        raise CaseFileError(
+            [
+                Problem(
+                    "NPR-F009",
+                    f"expected one case in the file, found {len(results)}",
+                    file=str(path),
+                )
+            ]
+        )
     result = results[0]
     if result.case is None or not result.ok:
         raise CaseFileError([p for p in result.problems if p.severity == "error"])

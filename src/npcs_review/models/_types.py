@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import calendar
-import re
 import dataclasses
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
@@ -68,7 +68,7 @@ def date_bounds(value: str) -> tuple[date, date]:
     parts = [int(p) for p in value.split("-")]
     if len(parts) == 1:
         return date(parts[0], 1, 1), date(parts[0], 12, 31)
-    if len(parts) == 2:  # noqa: PLR2004 - year and month
+    if len(parts) == 2:
         last = calendar.monthrange(parts[0], parts[1])[1]
         return date(parts[0], parts[1], 1), date(parts[0], parts[1], last)
     day = date(parts[0], parts[1], parts[2])

@@ -66,9 +66,7 @@ class Age(_Model):
 class CaseInfo(_Model):
     """Who owns the case."""
 
-    case_id: Annotated[
-        str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
-    ]
+    case_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")]
     """The agency's own case id. Confidential: removed from partnership and public outputs."""
     jurisdiction: Annotated[str, Coded("jurisdiction")]
     """The state or territory whose agency owns the case (code list ``jurisdiction``)."""

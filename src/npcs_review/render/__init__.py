@@ -1,0 +1,1 @@
+"""Renderings of a case for people: plain-text overview (summary and diagrams to follow)."""
