@@ -375,9 +375,9 @@ def _pointer(loc: tuple[int | str, ...], data: object) -> tuple[str, bool]:
     tagged = False
     current: object = data
     for item in loc:
-        if isinstance(current, list) and isinstance(item, int) and 0 <= item < len(current):
-            current = current[item]
-        elif isinstance(current, dict) and item in current:  # noqa: SIM114 - narrowing differs
+        if (isinstance(current, list) and isinstance(item, int) and 0 <= item < len(current)) or (
+            isinstance(current, dict) and item in current
+        ):
             current = current[item]
         elif isinstance(item, str) and item in _TAGS:
             tagged = tagged or item == "value"
