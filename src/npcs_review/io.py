@@ -369,16 +369,23 @@ _RANGE = ("greater_than", "less_than", "too_short", "too_long", "string_too", "m
 _TAGS = frozenset({"value", "missing", "[key]"})
 
 
+def _step(current: object, item: int | str) -> tuple[bool, object]:
+    if isinstance(current, dict) and item in current:
+        return True, current[item]
+    if isinstance(current, list) and isinstance(item, int) and 0 <= item < len(current):
+        return True, current[item]
+    return False, None
+
+
 def _pointer(loc: tuple[int | str, ...], data: object) -> tuple[str, bool]:
     """Turn a pydantic location into a pointer, walking the input to skip union tags."""
     parts: list[str] = []
     tagged = False
     current: object = data
     for item in loc:
-        if (isinstance(current, list) and isinstance(item, int) and 0 <= item < len(current)) or (
-            isinstance(current, dict) and item in current
-        ):
-            current = current[item]
+        found, below = _step(current, item)
+        if found:
+            current = below
         elif isinstance(item, str) and item in _TAGS:
             tagged = tagged or item == "value"
             continue
