@@ -126,10 +126,28 @@ def parse_case(
         except ValidationError as exc:
             return LoadResult(source, None, tuple(_json_failure(data, exc, locate)))
         problems = check_case(case)
+        if case.extensions and _depth(case.extensions) + 1 > MAX_DEPTH:
+            problems.append(
+                Problem(
+                    "NPR-F008", f"the document nests deeper than {MAX_DEPTH} levels", "/extensions"
+                )
+            )
         if problems:
             locate.use_json(data.decode("utf-8-sig"))
         return _result(source, case, problems, locate)
     return _parse_yaml(data, source, locate)
+
+
+def _depth(value: object) -> int:
+    """Nesting depth of JSON containers (an empty or flat object counts 1)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        current, level = stack.pop()
+        if isinstance(current, dict | list):
+            deepest = max(deepest, level)
+            items = current.values() if isinstance(current, dict) else current
+            stack.extend((item, level + 1) for item in items)
+    return deepest
 
 
 def _result(source: str, case: Case, problems: list[Problem], locate: _Locator) -> LoadResult:

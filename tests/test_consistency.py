@@ -1,0 +1,141 @@
+"""Consistency checks beyond types."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from npcs_review.consistency import check_case
+from npcs_review.models import Case
+
+
+def _doc(**incident: Any) -> dict[str, Any]:
+    return {
+        "schema_version": "0.1",
+        "case": {"case_id": "SYN-9", "jurisdiction": "us_wa"},
+        "child": {
+            "age": {"value": 2, "unit": "years"},
+            "sex": "female",
+            "race": "unknown",
+            "hispanic": "unknown",
+        },
+        "persons": [{"id": "father", "relationship": "parent", "caregiver": "yes"}],
+        "incident": {"type": "near_fatality", "date": "2025-05-10", **incident},
+        "maltreatments": [],
+        "history": [],
+    }
+
+
+def _problems(doc: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(p.code, p.pointer) for p in check_case(Case.model_validate(doc))]
+
+
+def test_clean_case_has_no_problems() -> None:
+    """A coherent case passes every check."""
+    assert _problems(_doc()) == []
+
+
+def test_death_before_incident() -> None:
+    """A death dated before the incident is out of order."""
+    doc = _doc(type="fatality", date_of_death="2025-05-01")
+    assert _problems(doc) == [("NPR-C201", "/incident/date_of_death")]
+
+
+def test_partial_dates_are_compared_by_their_whole_span() -> None:
+    """A death in the same month as a day-precise incident is not out of order."""
+    assert _problems(_doc(type="fatality", date_of_death="2025-05")) == []
+    assert _problems(_doc(type="fatality", date_of_death="2025-04")) == [
+        ("NPR-C201", "/incident/date_of_death")
+    ]
+
+
+def test_investigation_before_its_report() -> None:
+    """An investigation cannot start before the report it answers."""
+    doc = _doc()
+    doc["history"] = [
+        {"id": "r1", "type": "report", "date": "2025-01-10", "subjects": ["child"]},
+        {
+            "id": "i1",
+            "type": "investigation",
+            "date": "2025-01-09",
+            "subjects": ["child"],
+            "related_to": "r1",
+        },
+    ]
+    assert _problems(doc) == [("NPR-C201", "/history/1/date")]
+
+
+def test_nothing_after_the_review() -> None:
+    """Events dated after the review was completed are impossible."""
+    doc = _doc()
+    doc["review"] = {
+        "type": "case_specific_review",
+        "started": "2025-06-01",
+        "completed": "2025-07-01",
+    }
+    doc["history"] = [{"id": "s1", "type": "service", "date": "2025-08-01", "subjects": ["child"]}]
+    assert _problems(doc) == [("NPR-C201", "/history/0/date")]
+
+
+def test_references_and_duplicate_ids() -> None:
+    """Dangling references and reused ids are reported where they occur."""
+    doc = _doc()
+    doc["maltreatments"] = [
+        {
+            "id": "father",
+            "type": "physical_abuse",
+            "finding": "pending",
+            "alleged_responsible": ["uncle"],
+            "causal_role": "unknown",
+        }
+    ]
+    doc["history"] = [
+        {
+            "id": "h1",
+            "type": "report",
+            "date": "2025-01-01",
+            "subjects": ["sister"],
+            "related_to": "h0",
+        }
+    ]
+    assert _problems(doc) == [
+        ("NPR-C203", "/maltreatments/0/id"),
+        ("NPR-C202", "/maltreatments/0/alleged_responsible/0"),
+        ("NPR-C202", "/history/0/subjects/0"),
+        ("NPR-C202", "/history/0/related_to"),
+    ]
+
+
+def test_child_event_long_before_birth() -> None:
+    """A report about a 2-year-old dated five years before the incident cannot be right."""
+    doc = _doc()
+    doc["history"] = [{"id": "h1", "type": "report", "date": "2020-01-01", "subjects": ["child"]}]
+    assert _problems(doc) == [("NPR-C204", "/history/0/date")]
+    doc["history"][0]["subjects"] = ["father"]
+    assert _problems(doc) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"type": "fatality"}, ("NPR-C205", "/incident/date_of_death")),
+        ({"date_of_death": "2025-05-11"}, ("NPR-C206", "/incident/date_of_death")),
+        ({"manner_of_death": "accident"}, ("NPR-C206", "/incident/manner_of_death")),
+    ],
+)
+def test_required_and_contradicting_facts(
+    change: dict[str, str], expected: tuple[str, str]
+) -> None:
+    """A fatality needs a death date; a non-fatality cannot have one."""
+    assert _problems(_doc(**change)) == [expected]
+
+
+def test_age_checks() -> None:
+    """Implausible ages are flagged; an infant in '0 years' is a warning only."""
+    doc = _doc()
+    doc["child"]["age"] = {"value": 30, "unit": "years"}
+    assert _problems(doc) == [("NPR-C204", "/child/age/value")]
+    doc["child"]["age"] = {"value": 0, "unit": "years"}
+    [problem] = check_case(Case.model_validate(doc))
+    assert problem.severity == "warning"

@@ -1,0 +1,35 @@
+"""The curated public API."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import npcs_review
+
+
+def test_all_names_resolve() -> None:
+    """Every name in __all__ can be imported from the package."""
+    for name in npcs_review.__all__:
+        assert getattr(npcs_review, name) is not None
+
+
+def test_all_is_sorted_and_unknown_names_fail() -> None:
+    """__all__ is sorted; an unknown attribute raises AttributeError."""
+    assert npcs_review.__all__ == sorted(npcs_review.__all__)
+    try:
+        npcs_review.no_such_thing  # noqa: B018
+    except AttributeError:
+        pass
+    else:
+        raise AssertionError("expected AttributeError")
+
+
+def test_cli_import_stays_light() -> None:
+    """Importing the CLI loads neither networkx nor jsonschema nor pydantic."""
+    code = (
+        "import sys, npcs_review.cli; "
+        "print(sorted(m for m in ('networkx', 'jsonschema', 'pydantic') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
