@@ -33,3 +33,13 @@ def test_cli_import_stays_light() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_every_problem_code_is_documented() -> None:
+    """docs/errors.md lists every code with its meaning."""
+    from npcs_review.errors import CODES  # noqa: PLC0415
+    from tests.conftest import ROOT  # noqa: PLC0415
+
+    page = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    for code, meaning in CODES.items():
+        assert f"| `{code}` | {meaning} |" in page
