@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from npcs_review.errors import Problem
-from npcs_review.models import Age, Case
+from npcs_review.models import MISSING, Age, Case
 from npcs_review.models._types import date_bounds, is_missing
 
 __all__ = ["check_case"]
@@ -23,7 +23,9 @@ _PRENATAL = timedelta(days=300)
 
 
 def _bounds(value: object) -> tuple[date, date] | None:
-    return None if is_missing(value) else date_bounds(str(value))
+    if value is None or value in MISSING:
+        return None
+    return date_bounds(str(value))
 
 
 def _after(a: tuple[date, date] | None, b: tuple[date, date] | None) -> bool:
@@ -38,55 +40,59 @@ def check_case(case: Case) -> list[Problem]:
 
 def _ids(case: Case) -> Iterator[Problem]:
     seen: dict[str, str] = {"child": "/child"}
-    for name in ("persons", "maltreatments", "determinations", "history"):
-        for i, item in enumerate(getattr(case, name)):
-            ptr = f"/{name}/{i}/id"
-            if item.id in seen:
+    for name, ids in (
+        ("persons", [p.id for p in case.persons]),
+        ("maltreatments", [m.id for m in case.maltreatments]),
+        ("determinations", [d.id for d in case.determinations]),
+        ("history", [h.id for h in case.history]),
+    ):
+        for i, item_id in enumerate(ids):
+            if item_id in seen:
                 yield Problem(
                     "NPR-C203",
-                    f"id {item.id!r} is already used at {seen[item.id]}; give each person, "
+                    f"id {item_id!r} is already used at {seen[item_id]}; give each person, "
                     "maltreatment, determination and history event its own id",
-                    ptr,
-                    found=item.id,
+                    f"/{name}/{i}/id",
+                    found=item_id,
                 )
             else:
-                seen[item.id] = ptr
+                seen[item_id] = f"/{name}/{i}/id"
+
+
+def _dangling(ref: str, pool: set[str], ptr: str, what: str) -> Problem:
+    known = ", ".join(sorted(pool)) or "none are defined"
+    return Problem(
+        "NPR-C202",
+        f"{ref!r} is not the id of any {what} (known: {known})",
+        ptr,
+        expected=f"the id of a {what}",
+        found=ref,
+    )
 
 
 def _references(case: Case) -> Iterator[Problem]:
     persons = {p.id for p in case.persons}
     maltreatments = {m.id for m in case.maltreatments}
     events = {h.id for h in case.history}
-
-    def missing(ref: str, pool: set[str], ptr: str, what: str) -> Iterator[Problem]:
-        if ref not in pool:
-            known = ", ".join(sorted(pool)) or "none are defined"
-            yield Problem(
-                "NPR-C202",
-                f"{ref!r} is not the id of any {what} (known: {known})",
-                ptr,
-                expected=f"the id of a {what}",
-                found=ref,
-            )
-
+    subjects = persons | {"child"}
     for i, m in enumerate(case.maltreatments):
         for j, ref in enumerate(m.alleged_responsible):
-            yield from missing(
-                ref, persons, f"/maltreatments/{i}/alleged_responsible/{j}", "person"
-            )
+            if ref not in persons:
+                yield _dangling(
+                    ref, persons, f"/maltreatments/{i}/alleged_responsible/{j}", "person"
+                )
     for i, d in enumerate(case.determinations):
         for j, ref in enumerate(d.maltreatments):
-            yield from missing(
-                ref, maltreatments, f"/determinations/{i}/maltreatments/{j}", "maltreatment"
-            )
+            if ref not in maltreatments:
+                yield _dangling(
+                    ref, maltreatments, f"/determinations/{i}/maltreatments/{j}", "maltreatment"
+                )
     for i, h in enumerate(case.history):
         for j, ref in enumerate(h.subjects):
-            if ref != "child":
-                yield from missing(
-                    ref, persons, f"/history/{i}/subjects/{j}", "person (or 'child')"
-                )
-        if h.related_to is not None:
-            yield from missing(h.related_to, events, f"/history/{i}/related_to", "history event")
+            if ref not in subjects:
+                yield _dangling(ref, persons, f"/history/{i}/subjects/{j}", "person (or 'child')")
+        if h.related_to is not None and h.related_to not in events:
+            yield _dangling(h.related_to, events, f"/history/{i}/related_to", "history event")
 
 
 def _dates(case: Case) -> Iterator[Problem]:
@@ -108,21 +114,23 @@ def _dates(case: Case) -> Iterator[Problem]:
                 "the physician certification is dated before the incident",
                 "/incident/medical/physician_certification/date",
             )
-    by_id = {h.id: h for h in case.history}
+    spans = [(_bounds(h.date), _bounds(h.end_date)) for h in case.history]
+    index = {h.id: n for n, h in enumerate(case.history)}
     for i, h in enumerate(case.history):
-        start, end = _bounds(h.date), _bounds(h.end_date)
-        if _after(start, end):
+        start, end = spans[i]
+        if end is not None and _after(start, end):
             yield Problem(
                 "NPR-C201",
                 f"the event ends ({h.end_date}) before it starts ({h.date})",
                 f"/history/{i}/end_date",
             )
-        origin = by_id.get(h.related_to) if h.related_to else None
-        if origin is not None and _after(_bounds(origin.date), start):
+        origin = index.get(h.related_to) if h.related_to else None
+        if origin is not None and _after(spans[origin][0], start):
+            other = case.history[origin]
             yield Problem(
                 "NPR-C201",
-                f"this {h.type} ({h.date}) is dated before the {origin.type} it follows "
-                f"from ({origin.id}, {origin.date})",
+                f"this {h.type} ({h.date}) is dated before the {other.type} it follows "
+                f"from ({other.id}, {other.date})",
                 f"/history/{i}/date",
             )
     review = case.review
@@ -135,20 +143,26 @@ def _dates(case: Case) -> Iterator[Problem]:
         yield Problem("NPR-C201", "the review started before the incident", "/review/started")
     if completed is None:
         return
-    dated: list[tuple[str, object]] = [
-        ("/incident/date", case.incident.date),
-        ("/incident/date_of_death", case.incident.date_of_death),
+    late = [
+        (ptr, value)
+        for ptr, value, span in (
+            ("/incident/date", case.incident.date, incident),
+            ("/incident/date_of_death", case.incident.date_of_death, death),
+        )
+        if _after(span, completed)
     ]
     for i, h in enumerate(case.history):
-        dated += [(f"/history/{i}/date", h.date), (f"/history/{i}/end_date", h.end_date)]
-    for ptr, value in dated:
-        if _after(_bounds(value), completed):
-            yield Problem(
-                "NPR-C201",
-                f"{value} is after the review was completed ({review.completed}); a review "
-                "cannot record what had not happened yet",
-                ptr,
-            )
+        if _after(spans[i][0], completed):
+            late.append((f"/history/{i}/date", h.date))
+        if _after(spans[i][1], completed):
+            late.append((f"/history/{i}/end_date", h.end_date))
+    for ptr, value in late:
+        yield Problem(
+            "NPR-C201",
+            f"{value} is after the review was completed ({review.completed}); a review "
+            "cannot record what had not happened yet",
+            ptr,
+        )
 
 
 def _age_days(age: object) -> tuple[float, float] | None:
@@ -202,7 +216,7 @@ def age_text(age: object) -> str:
     if isinstance(age, Age):
         unit = age.unit[:-1] if age.value == 1 else age.unit
         return f"{age.value} {unit}"
-    return str(age)
+    return str(age).replace("_", " ")
 
 
 def _required(case: Case) -> Iterator[Problem]:

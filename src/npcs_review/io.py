@@ -7,6 +7,7 @@ at most :data:`MAX_DOCUMENT_BYTES` and nest at most :data:`MAX_DEPTH` levels.
 
 from __future__ import annotations
 
+import codecs
 import gc
 import os
 import re
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import attrs
+import jiter
 import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -97,45 +99,72 @@ def parse_case(
     source = f"{file}:{line}" if file and line else (file or "<input>")
     locate = _Locator(file, line)
     if len(data) > MAX_DOCUMENT_BYTES:
-        return LoadResult(
+        return _fail(
             source,
-            None,
-            (
-                locate.problem(
-                    "NPR-F007",
-                    f"the document is {len(data):,} bytes; the limit is "
-                    f"{MAX_DOCUMENT_BYTES:,} bytes. Split a batch into one case a line "
-                    "(JSON Lines)",
-                ),
+            locate.problem(
+                "NPR-F007",
+                f"the document is {len(data):,} bytes; the limit is {MAX_DOCUMENT_BYTES:,} bytes. "
+                "Split a batch into one case a line (JSON Lines)",
             ),
         )
     if b"\x00" in data:
-        return LoadResult(
+        return _fail(
             source,
-            None,
-            (
-                locate.problem(
-                    "NPR-F003",
-                    "this looks like a binary file, not a JSON or YAML case file",
-                ),
+            locate.problem(
+                "NPR-F003", "this looks like a binary file, not a JSON or YAML case file"
             ),
         )
+    data = data.removeprefix(codecs.BOM_UTF8)
     if format == "json":
+        # jiter parses as fast as the model's own JSON parser and, unlike it, refuses a key
+        # given twice, so that no value the user wrote is silently dropped.
         try:
-            case = Case.model_validate_json(data)
-        except ValidationError as exc:
-            return LoadResult(source, None, tuple(_json_failure(data, exc, locate)))
-        problems = check_case(case)
-        if case.extensions and _depth(case.extensions) + 1 > MAX_DEPTH:
-            problems.append(
-                Problem(
-                    "NPR-F008", f"the document nests deeper than {MAX_DEPTH} levels", "/extensions"
-                )
-            )
-        if problems:
-            locate.use_json(data.decode("utf-8-sig"))
-        return _result(source, case, problems, locate)
-    return _parse_yaml(data, source, locate)
+            parsed = jiter.from_json(data, catch_duplicate_keys=True, allow_inf_nan=False)
+        except ValueError as exc:
+            return _fail(source, _json_syntax(data, str(exc), locate))
+        locate.json_bytes = data
+    else:
+        try:
+            parsed = _load_yaml(data, locate)
+        except _YamlRefusedError as exc:
+            problem = locate.problem(exc.code, exc.message, line=exc.line, column=exc.column)
+            return _fail(source, attrs.evolve(problem, pointer=exc.pointer))
+        except _NotYamlError as exc:
+            return _fail(source, exc.problem)
+    if not isinstance(parsed, dict):
+        return _fail(source, locate.problem("NPR-F009", _NOT_A_MAPPING))
+    try:
+        case = Case.model_validate(parsed)
+    except ValidationError as exc:
+        problems = _dedupe([_from_pydantic(e, parsed) for e in exc.errors(include_url=False)])
+        return LoadResult(source, None, tuple(locate.place(p) for p in problems))
+    problems = check_case(case)
+    if case.extensions and _depth(case.extensions) + 1 > MAX_DEPTH:
+        problems.append(
+            Problem("NPR-F008", f"the document nests deeper than {MAX_DEPTH} levels", "/extensions")
+        )
+    located = tuple(locate.place(p) for p in problems)
+    failed = any(p.severity == "error" for p in located)
+    return LoadResult(source, None if failed else case, located)
+
+
+_NOT_A_MAPPING = "a case file holds one object (a mapping of fields) at the top level"
+_TOO_DEEP = f"the document nests deeper than {MAX_DEPTH} levels"
+
+
+def _fail(source: str, problem: Problem) -> LoadResult:
+    return LoadResult(source, None, (problem,))
+
+
+def _utf8_problem(data: bytes, exc: UnicodeDecodeError, locate: _Locator) -> Problem:
+    line = data.count(b"\n", 0, exc.start) + 1
+    column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+    return locate.problem(
+        "NPR-F002",
+        f"byte {exc.start} is not valid UTF-8; save the file as UTF-8 text",
+        line=line,
+        column=column,
+    )
 
 
 def _depth(value: object) -> int:
@@ -150,127 +179,89 @@ def _depth(value: object) -> int:
     return deepest
 
 
-def _result(source: str, case: Case, problems: list[Problem], locate: _Locator) -> LoadResult:
-    located = tuple(locate.place(p) for p in problems)
-    failed = any(p.severity == "error" for p in located)
-    return LoadResult(source, None if failed else case, located)
+_JITER_PLACE = re.compile(r" at line (\d+) column (\d+)$")
 
 
-def _json_failure(data: bytes, exc: ValidationError, locate: _Locator) -> list[Problem]:
-    errors = exc.errors(include_url=False)
-    if errors and errors[0]["type"] == "json_invalid":
-        return [_json_syntax(data, errors[0], locate)]
-    text = data.decode("utf-8-sig")
-    locate.use_json(text)
-    import json  # noqa: PLC0415 - error path only
-
-    parsed = json.loads(text)
-    problems = [locate.place(_from_pydantic(err, parsed)) for err in errors]
-    return _dedupe(problems)
-
-
-def _json_syntax(data: bytes, err: ErrorDetails, locate: _Locator) -> Problem:
+def _json_syntax(data: bytes, message: str, locate: _Locator) -> Problem:
+    """Explain why JSON bytes did not parse, as precisely as possible."""
     import json  # noqa: PLC0415 - error path only
 
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return locate.problem(
-            "NPR-F002",
-            f"byte {exc.start} is not valid UTF-8; save the file as UTF-8 text",
+        return _utf8_problem(data, exc, locate)
+    place = _JITER_PLACE.search(message)
+    line, column = (int(place[1]), int(place[2])) if place else (None, None)
+    if message.startswith("recursion limit"):
+        return locate.problem("NPR-F008", _TOO_DEEP, line=line, column=column)
+    if message.startswith("Detected duplicate key"):
+        _, duplicates = json_positions(text)
+        key = message.split('"')[1] if '"' in message else "?"
+        problem = locate.problem(
+            "NPR-F010",
+            f"the key {key!r} appears twice in the same object; keep one",
             line=line,
             column=column,
         )
-    if "recursion limit" in str(err["msg"]):
-        return locate.problem(
-            "NPR-F008",
-            f"the document nests deeper than {MAX_DEPTH} levels",
-        )
+        return attrs.evolve(problem, pointer=duplicates[0] if duplicates else "")
     try:
-        json.loads(text.removeprefix("\ufeff"))
+        json.loads(text)
     except json.JSONDecodeError as exc:
-        hint = " (the file may be cut short)" if exc.pos >= len(text.rstrip()) else ""
+        ending = text.rstrip()[-1:]
+        hint = "; the file may be cut short" if ending not in ("}", "]") else ""
         return locate.problem(
             "NPR-F004",
-            f"invalid JSON: {exc.msg}{hint}",
+            f"invalid JSON: {exc.msg.removesuffix(' at')}{hint}",
             line=exc.lineno,
             column=exc.colno,
         )
     except RecursionError:
-        return locate.problem("NPR-F008", f"the document nests deeper than {MAX_DEPTH} levels")
-    return locate.problem("NPR-F004", f"invalid JSON: {err['msg']}")
+        return locate.problem("NPR-F008", _TOO_DEEP)
+    return locate.problem("NPR-F004", f"invalid JSON: {message}", line=line, column=column)
 
 
-def _parse_yaml(data: bytes, source: str, locate: _Locator) -> LoadResult:
+class _NotYamlError(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _load_yaml(data: bytes, locate: _Locator) -> object:
+    """Parse YAML safely; remember node positions for messages."""
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return LoadResult(
-            source,
-            None,
-            (
-                locate.problem(
-                    "NPR-F002",
-                    f"byte {exc.start} is not valid UTF-8; save the file as UTF-8 text",
-                ),
-            ),
-        )
+        raise _NotYamlError(_utf8_problem(data, exc, locate)) from None
     loader = _YamlLoader(text)
     try:
         node = loader.get_single_node()
         parsed = loader.construct_document(node) if node is not None else None
-    except _YamlRefusedError as exc:
-        return LoadResult(
-            source, None, (locate.problem(exc.code, exc.message, line=exc.line, column=exc.column),)
-        )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        return LoadResult(
-            source,
-            None,
-            (
-                locate.problem(
-                    "NPR-F005",
-                    f"invalid YAML: {exc.problem or exc.context}",
-                    line=mark.line + 1 if mark else None,
-                    column=mark.column + 1 if mark else None,
-                ),
-            ),
-        )
+        raise _NotYamlError(
+            locate.problem(
+                "NPR-F005",
+                f"invalid YAML: {exc.problem or exc.context}",
+                line=mark.line + 1 if mark else None,
+                column=mark.column + 1 if mark else None,
+            )
+        ) from None
     except (yaml.YAMLError, RecursionError) as exc:
-        return LoadResult(source, None, (locate.problem("NPR-F005", f"invalid YAML: {exc}"),))
+        raise _NotYamlError(locate.problem("NPR-F005", f"invalid YAML: {exc}")) from None
     finally:
         loader.dispose()
     if node is not None:
         locate.positions = yaml_positions(node)
-    if not isinstance(parsed, dict):
-        return LoadResult(
-            source,
-            None,
-            (
-                locate.problem(
-                    "NPR-F009",
-                    "a case file holds one mapping (an object) at the top level",
-                ),
-            ),
-        )
-    try:
-        case = Case.model_validate(parsed)
-    except ValidationError as exc:
-        problems = [locate.place(_from_pydantic(e, parsed)) for e in exc.errors()]
-        return LoadResult(source, None, tuple(_dedupe(problems)))
-    return _result(source, case, check_case(case), locate)
+    return parsed
 
 
 # ------------------------------------------------------------------------------ YAML safety
 
 
 class _YamlRefusedError(Exception):
-    def __init__(self, code: str, message: str, mark: Any) -> None:
+    def __init__(self, code: str, message: str, mark: Any, pointer: str = "") -> None:
         super().__init__(message)
-        self.code, self.message = code, message
+        self.code, self.message, self.pointer = code, message, pointer
         self.line = mark.line + 1 if mark else None
         self.column = mark.column + 1 if mark else None
 
@@ -288,47 +279,81 @@ class _YamlLoader(yaml.SafeLoader):
     """
 
     yaml_implicit_resolvers: dict[str, list[tuple[str, Any]]] = {}  # noqa: RUF012
-    _depth = 0
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._path: list[str | int | None] = []
+        self._depth = 0
+
+    def _pointer(self) -> str:
+        return "".join("/" + escape(t) for t in self._path if t is not None)
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         event = self.peek_event()  # type: ignore[no-untyped-call]
-        if isinstance(event, yaml.AliasEvent):
-            raise _YamlRefusedError(
-                "NPR-F006",
-                "YAML aliases (*name) are not allowed; write the value out",
-                event.start_mark,
-            )
-        tag = getattr(event, "tag", None)
-        if tag not in (None, "!"):
-            raise _YamlRefusedError(
-                "NPR-F006",
-                f"YAML tags ({tag}) are not allowed; write plain values",
-                event.start_mark,
-            )
-        self._depth += 1
-        if self._depth > MAX_DEPTH:
-            raise _YamlRefusedError(
-                "NPR-F008",
-                f"the document nests deeper than {MAX_DEPTH} levels",
-                event.start_mark,
-            )
+        # Track where we are: a mapping value gets its key node as index, a sequence item
+        # its position, a mapping key gets None.
+        token: str | int | None = None
+        key: object = index
+        if isinstance(key, yaml.ScalarNode):
+            token = str(key.value)
+        elif isinstance(key, int) and isinstance(parent, yaml.SequenceNode):
+            token = key
+        self._path.append(token)
         try:
-            return super().compose_node(parent, index)
+            if isinstance(event, yaml.AliasEvent):
+                raise _YamlRefusedError(
+                    "NPR-F006",
+                    "YAML aliases (*name) are not allowed; write the value out",
+                    event.start_mark,
+                    self._pointer(),
+                )
+            tag = getattr(event, "tag", None)
+            if tag not in (None, "!"):
+                raise _YamlRefusedError(
+                    "NPR-F006",
+                    f"YAML tags ({tag}) are not allowed; write plain values",
+                    event.start_mark,
+                    self._pointer(),
+                )
+            if isinstance(event, yaml.ScalarEvent) and event.value == "<<" and token is None:
+                raise _YamlRefusedError(
+                    "NPR-F006",
+                    "YAML merge keys (<<) are not allowed; write the keys out",
+                    event.start_mark,
+                    self._pointer(),
+                )
+            nests = isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent)
+            self._depth += nests
+            if self._depth > MAX_DEPTH:
+                raise _YamlRefusedError(
+                    "NPR-F008",
+                    f"the document nests deeper than {MAX_DEPTH} levels",
+                    event.start_mark,
+                    self._pointer(),
+                )
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= nests
         finally:
-            self._depth -= 1
+            self._path.pop()
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    def compose_mapping_node(self, anchor: Any) -> yaml.MappingNode:
+        node: yaml.MappingNode = super().compose_mapping_node(anchor)
         seen: set[object] = set()
         for key_node, _ in node.value:
-            key = key_node.value
-            if key in seen:
+            if key_node.value in seen:
+                self._path.append(str(key_node.value))
+                pointer = self._pointer()
+                self._path.pop()
                 raise _YamlRefusedError(
                     "NPR-F010",
-                    f"the key {key!r} appears twice in the same mapping; keep one",
+                    f"the key {key_node.value!r} appears twice in the same mapping; keep one",
                     key_node.start_mark,
+                    pointer,
                 )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+            seen.add(key_node.value)
+        return node
 
 
 _YamlLoader.add_implicit_resolver(
@@ -352,10 +377,7 @@ class _Locator:
     def __init__(self, file: str | None, line: int | None) -> None:
         self.file, self.record_line = file, line
         self.positions: dict[str, tuple[int, int]] = {}
-        self.duplicates: list[str] = []
-
-    def use_json(self, text: str) -> None:
-        self.positions, self.duplicates = json_positions(text)
+        self.json_bytes: bytes | None = None  # positions are computed only when needed
 
     def problem(
         self, code: str, message: str, *, line: int | None = None, column: int | None = None
@@ -365,6 +387,9 @@ class _Locator:
         return Problem(code, message, "", self.file, line, column)
 
     def place(self, p: Problem) -> Problem:
+        if self.json_bytes is not None:
+            self.positions = json_positions(self.json_bytes.decode("utf-8"))[0]
+            self.json_bytes = None
         ptr = p.pointer
         while ptr not in self.positions and ptr:
             ptr = ptr.rsplit("/", 1)[0]
@@ -384,7 +409,7 @@ _CODES = {
     "npr_date": "NPR-S107",
 }
 _RANGE = ("greater_than", "less_than", "too_short", "too_long", "string_too", "multiple_of")
-_TAGS = frozenset({"value", "missing", "[key]"})
+_TAGS = frozenset({"npr:value", "npr:missing", "[key]"})
 
 
 def _step(current: object, item: int | str) -> tuple[bool, object]:
@@ -396,16 +421,19 @@ def _step(current: object, item: int | str) -> tuple[bool, object]:
 
 
 def _pointer(loc: tuple[int | str, ...], data: object) -> tuple[str, bool]:
-    """Turn a pydantic location into a pointer, walking the input to skip union tags."""
+    """Turn a pydantic location into a pointer, walking the input to skip union tags.
+
+    Also tell whether the error is about a value-or-missing field as a whole (its last
+    location part is the union's ``value`` tag), where a missingness token would be accepted.
+    """
     parts: list[str] = []
-    tagged = False
     current: object = data
+    tagged = bool(loc) and loc[-1] == "npr:value"
     for item in loc:
         found, below = _step(current, item)
         if found:
             current = below
         elif isinstance(item, str) and item in _TAGS:
-            tagged = tagged or item == "value"
             continue
         else:
             current = None
@@ -446,12 +474,16 @@ def _from_pydantic(err: ErrorDetails, data: object) -> Problem:
         codes = ", ".join(v.code for v in codelist(ctx["list_id"]))
         expected = f"one of: {codes} (or {', '.join(MISSING)})"
         message = f"{message}; use one of: {codes}"
-    elif code == "NPR-S104" and pointer == "/schema_version":
+    elif code in ("NPR-S103", "NPR-S104") and pointer == "/schema_version":
         code = "NPR-S108"
-        message = (
-            f"this file uses schema version {err['input']!r}; this version of "
-            f"npcs_review reads {SCHEMA_VERSION!r}"
-        )
+        given = err["input"]
+        if isinstance(given, str):
+            message = (
+                f"this file uses schema version {given!r}; this version of "
+                f"npcs_review reads {SCHEMA_VERSION!r}"
+            )
+        else:
+            message = f'write the schema version as text in quotes: "{SCHEMA_VERSION}"'
         expected = repr(SCHEMA_VERSION)
     elif code == "NPR-S100" and kind == "string_pattern_mismatch":
         expected = f"text matching {ctx.get('pattern')}"

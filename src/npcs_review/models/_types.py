@@ -7,6 +7,7 @@ import dataclasses
 import re
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
@@ -59,6 +60,7 @@ def is_missing(value: object) -> bool:
     return value is None or (isinstance(value, str) and value in MISSING)
 
 
+@lru_cache(maxsize=8192)
 def date_bounds(value: str) -> tuple[date, date]:
     """Return the earliest and latest day a partial ISO date (YYYY, YYYY-MM, YYYY-MM-DD) covers.
 
@@ -146,13 +148,13 @@ class Coded:
 
 
 def _value_or_missing(value: object) -> str:
-    return "missing" if isinstance(value, str) and value in MISSING else "value"
+    return "npr:missing" if isinstance(value, str) and value in MISSING else "npr:value"
 
 
 T = TypeVar("T")
 
 #: ``T`` or a missingness token, as a tagged union so errors name only the branch that applies.
 Maybe = Annotated[
-    Annotated[T, Tag("value")] | Annotated[Missing, Tag("missing")],
+    Annotated[T, Tag("npr:value")] | Annotated[Missing, Tag("npr:missing")],
     Discriminator(_value_or_missing),
 ]

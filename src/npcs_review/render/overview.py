@@ -10,6 +10,11 @@ from npcs_review.models._types import is_missing
 __all__ = ["overview"]
 
 
+def _say(value: object) -> str:
+    """Render a value for reading; missingness tokens as words ("not collected")."""
+    return str(value).replace("_", " ") if value in MISSING else str(value)
+
+
 def _label(list_id: str, code: str | None) -> str:
     if code is None:
         return "not recorded"
@@ -57,11 +62,8 @@ def overview(case: Case) -> str:
             parts.append(text)
         if med.critical_care_hours is not None:
             hours = med.critical_care_hours
-            parts.append(
-                f"critical care: {hours:g} h"
-                if isinstance(hours, float | int)
-                else f"critical care: {hours}"
-            )
+            shown = f"{hours:g} h" if isinstance(hours, float | int) else _say(hours)
+            parts.append(f"critical care: {shown}")
         if med.life_saving_procedures is not None:
             done = _labels("life_saving_procedure", med.life_saving_procedures)
             parts.append(f"life-saving: {done.lower()}")
@@ -73,7 +75,7 @@ def overview(case: Case) -> str:
             if p.parent_type:
                 role += f" ({_label('parent_type', p.parent_type).lower()})"
             care = {"yes": "caregiver", "no": "not a caregiver"}.get(
-                p.caregiver, f"caregiver: {p.caregiver}"
+                p.caregiver, f"caregiver: {_say(p.caregiver)}"
             )
             age = f", {age_text(p.age)}" if p.age is not None else ""
             lines.append(f"  {p.id}: {role}, {care}{age}")
