@@ -84,8 +84,8 @@ Value = Scalar | list[Scalar] | Param | None
 class Compare(_Strict):
     """A leaf criterion: compare one fact (a field or a derived indicator) with a value.
 
-    Exactly one of ``fact`` and ``indicator``, and exactly one operator. A fact that is absent
-    or a missingness token makes the criterion indeterminate (``exists`` excepted).
+    Exactly one of ``fact``, ``indicator`` and ``param``, and exactly one operator. A fact that
+    is absent or a missingness token makes the criterion indeterminate (``exists`` excepted).
     """
 
     id: DefinitionId | None = None
@@ -97,6 +97,10 @@ class Compare(_Strict):
     under a ``some`` or ``count``."""
     indicator: DefinitionId | None = None
     """Id of a derived indicator (``definitions/indicators``)."""
+    param: DefinitionId | None = None
+    """Name of a parameter: lets one definition take a different path per profile."""
+    unknown_values: list[Scalar] | Param | None = None
+    """Values that mean "not known yet" here (e.g. a ``pending`` finding): indeterminate."""
     equals: Scalar | Param | None = None
     """The fact equals this value."""
     in_: list[Scalar] | Param | None = Field(default=None, alias="in")
@@ -144,6 +148,9 @@ class Window(_Strict):
     """Events dated at most this many months before the incident (``null``: no limit)."""
     include_incident_day: bool = False
     """Whether events on the incident day count (prior involvement excludes them)."""
+    at_incident: bool = False
+    """Instead of a span before the incident: events under way on the incident day (started
+    on or before it and not ended before it; an absent ``end_date`` means still open)."""
 
 
 class Some(_Strict):
@@ -159,8 +166,14 @@ class Some(_Strict):
     """Pointer to the list."""
     ref: str | None = Field(default=None, pattern=_POINTER)
     """Pointer to the list of objects (with ``id``) that the ids refer to."""
+    filter: Expression | None = None
+    """Only elements that pass this test are considered (e.g. determinations by one authority)."""
     where: Expression
     """The test applied to each element (relative facts start with ``./``)."""
+    none_means: Literal["not_met", "indeterminate"] = "not_met"
+    """What it means when no element is considered (an empty list, or none passes the
+    filter): usually "not met"; "indeterminate" where that means "not recorded yet" (e.g. no
+    death review determination so far)."""
 
 
 class Count(_Strict):
@@ -182,6 +195,8 @@ class Count(_Strict):
     """At least this many."""
     lte: int | Param | None = None
     """At most this many."""
+    none_means: Literal["not_met", "indeterminate"] = "not_met"
+    """What a count of zero means for ``gte``: see :class:`Some`."""
 
 
 def _kind(value: Any) -> str:
@@ -231,6 +246,9 @@ class TestVector(_Strict):
 class _DefinitionBase(_Strict):
     id: DefinitionId
     """Equals the file name without extension."""
+    series: DefinitionId | None = None
+    """Definitions of one series are successive versions of the same rule, each effective
+    over its own dates; the one in force on the incident date is used. Defaults to ``id``."""
     version: str = Field(pattern=_VERSION)
     """Version of this definition; a change in meaning bumps it."""
     title: str

@@ -60,6 +60,16 @@ CODES: dict[str, str] = {
     "NPR-C204": "age does not agree with the dates or the stage of life",
     "NPR-C205": "a fact required by another fact is missing",
     "NPR-C206": "facts contradict each other",
+    # Definitions (NPR-D…): a definitions file or overlay is unusable.
+    "NPR-D001": "definitions file could not be read",
+    "NPR-D002": "definitions file does not match its meta-schema",
+    "NPR-D003": "id does not equal the file name",
+    "NPR-D004": "reference to something that does not exist",
+    "NPR-D005": "an overlay may add or narrow, never redefine",
+    "NPR-D006": "effective periods overlap",
+    "NPR-D007": "malformed criterion",
+    "NPR-D008": "crosswalk is incomplete or inconsistent",
+    "NPR-D009": "test vector gives another outcome than expected",
 }
 
 

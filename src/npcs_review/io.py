@@ -41,6 +41,7 @@ __all__ = [
     "load_case",
     "load_many",
     "parse_case",
+    "read_yaml",
     "write_text_atomic",
 ]
 
@@ -218,6 +219,25 @@ def _json_syntax(data: bytes, message: str, locate: _Locator) -> Problem:
     except RecursionError:
         return locate.problem("NPR-F008", _TOO_DEEP)
     return locate.problem("NPR-F004", f"invalid JSON: {message}", line=line, column=column)
+
+
+def read_yaml(
+    data: bytes, *, file: str
+) -> tuple[object, dict[str, tuple[int, int]], list[Problem]]:
+    """Parse a YAML document with the same safety rules as case files.
+
+    Returns:
+        The data, the position of every pointer, and the problems (empty when it parsed).
+    """
+    locate = _Locator(file, None)
+    try:
+        parsed = _load_yaml(data.removeprefix(codecs.BOM_UTF8), locate)
+    except _YamlRefusedError as exc:
+        problem = locate.problem(exc.code, exc.message, line=exc.line, column=exc.column)
+        return None, {}, [attrs.evolve(problem, pointer=exc.pointer)]
+    except _NotYamlError as exc:
+        return None, {}, [exc.problem]
+    return parsed, locate.positions, []
 
 
 class _NotYamlError(Exception):

@@ -1,0 +1,1 @@
+"""The classification engine: compiled criteria evaluated over a case, with traces."""

@@ -1,0 +1,145 @@
+"""Decisions and traces: what the engine returns (attrs, frozen)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import attrs
+
+__all__ = [
+    "Citation",
+    "Decision",
+    "IndicatorResult",
+    "Outcome",
+    "TraceStep",
+    "outcome_of",
+]
+
+Outcome = Literal["meets", "does_not_meet", "indeterminate"]
+
+
+def outcome_of(value: bool | None) -> Outcome:
+    """Map three-valued truth to an outcome."""
+    if value is None:
+        return "indeterminate"
+    return "meets" if value else "does_not_meet"
+
+
+@attrs.frozen
+class Citation:
+    """A source, as shown in decisions."""
+
+    document: str
+    section: str | None = None
+    url: str | None = None
+    verified: str = "primary"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping."""
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class TraceStep:
+    """One criterion as evaluated: its text, where it looked, what it saw, what it found.
+
+    Attributes:
+        criterion: the criterion's id (or its kind when it has none).
+        text: the criterion in plain words.
+        pointer: the JSON pointer of the fact examined, if any.
+        observed: the value found there (``None`` when absent).
+        result: the criterion's outcome.
+        depth: nesting level, for display.
+    """
+
+    criterion: str
+    text: str
+    pointer: str | None
+    observed: Any
+    result: Outcome
+    depth: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping."""
+        return {
+            "criterion": self.criterion,
+            "text": self.text,
+            "pointer": self.pointer,
+            "observed": self.observed,
+            "result": self.result,
+            "depth": self.depth,
+        }
+
+
+@attrs.frozen
+class IndicatorResult:
+    """A derived indicator computed for one case (under one set of parameters)."""
+
+    id: str
+    title: str
+    value: Any
+    """For a truth indicator: True, False or None; for a count: ``[definite, possible]``."""
+    parameters: dict[str, Any]
+    trace: tuple[TraceStep, ...]
+    missing_facts: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "value": list(self.value) if isinstance(self.value, tuple) else self.value,
+            "parameters": self.parameters,
+            "missing_facts": list(self.missing_facts),
+            "trace": [t.to_dict() for t in self.trace],
+        }
+
+
+@attrs.frozen
+class Decision:
+    """Whether a case meets one definition, and why.
+
+    Attributes:
+        term: the concept decided (``near_fatality``…).
+        definition_id: the definition applied.
+        definition_version: its version.
+        title: the definition's title.
+        outcome: meets, does_not_meet or indeterminate ("not enough facts" is an outcome).
+        reason: one line a reader can act on.
+        trace: every criterion as evaluated.
+        missing_facts: pointers whose values would settle an indeterminate outcome.
+        citations: the definition's sources.
+        profile_id: the jurisdiction profile that chose the definition, if any.
+        parameters: the parameter values used.
+        effective_on: the date used to choose the definition in force.
+    """
+
+    term: str
+    definition_id: str
+    definition_version: str
+    title: str
+    outcome: Outcome
+    reason: str
+    trace: tuple[TraceStep, ...]
+    missing_facts: tuple[str, ...]
+    citations: tuple[Citation, ...]
+    profile_id: str | None = None
+    parameters: dict[str, Any] = attrs.field(factory=dict)
+    effective_on: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping with a stable key order."""
+        return {
+            "term": self.term,
+            "definition_id": self.definition_id,
+            "definition_version": self.definition_version,
+            "title": self.title,
+            "profile_id": self.profile_id,
+            "effective_on": self.effective_on,
+            "outcome": self.outcome,
+            "reason": self.reason,
+            "missing_facts": list(self.missing_facts),
+            "parameters": self.parameters,
+            "citations": [c.to_dict() for c in self.citations],
+            "trace": [t.to_dict() for t in self.trace],
+        }
