@@ -84,7 +84,8 @@ Value = Scalar | list[Scalar] | Param | None
 class Compare(_Strict):
     """A leaf criterion: compare one fact (a field or a derived indicator) with a value.
 
-    Exactly one of ``fact``, ``indicator`` and ``param``, and exactly one operator. A fact that
+    Exactly one of ``fact``, ``indicator``, ``param`` and ``term``, and exactly one operator
+    (none for an indicator or term that is itself true or false). A fact that
     is absent or a missingness token makes the criterion indeterminate (``exists`` excepted).
     """
 
@@ -99,6 +100,9 @@ class Compare(_Strict):
     """Id of a derived indicator (``definitions/indicators``)."""
     param: DefinitionId | None = None
     """Name of a parameter: lets one definition take a different path per profile."""
+    term: DefinitionId | None = None
+    """In a profile's review trigger only: the outcome of the profile's definition for this
+    term (e.g. ``near_fatality``) — met, not met, or indeterminate."""
     unknown_values: list[Scalar] | Param | None = None
     """Values that mean "not known yet" here (e.g. a ``pending`` finding): indeterminate."""
     equals: Scalar | Param | None = None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from npcs_review.cli import validate
+from npcs_review.cli import classify, definitions, validate
 
 app = typer.Typer(
     name="npcs-review",
@@ -19,6 +19,8 @@ app = typer.Typer(
 )
 app.command("validate")(validate.validate)
 app.command("overview")(validate.overview)
+app.command("classify")(classify.classify)
+app.add_typer(definitions.app, name="definitions")
 
 
 def main() -> None:

@@ -235,8 +235,18 @@ def classify(
                     ),
                 )
             )
+        by_term = {d.term: d for d in decisions}
+
+        def term_outcome(term: str) -> tuple[Any, list[TraceStep], set[str]]:
+            found = by_term.get(term)
+            if found is None:  # no definition in force for the term on this date
+                return None, [], set()
+            value = {"meets": True, "does_not_meet": False}.get(found.outcome)
+            return value, list(found.trace), set(found.missing_facts)
+
         for trigger, node in chosen_profile.triggers:
             ctx = _context(case, registry, chosen_profile.parameters, results)
+            ctx.term = term_outcome
             value, steps, missing = evaluate(node, ctx)
             triggers.append(
                 TriggerDecision(

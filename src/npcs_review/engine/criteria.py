@@ -68,6 +68,7 @@ class CompareNode:
     fact: Fact | None
     indicator: str | None
     param: str | None
+    term: str | None
     op: str | None
     value: Any
     unknown_values: Any
@@ -192,11 +193,13 @@ def compile_expression(expr: Expression, pointer: str = "") -> Node:
             _value(expr.lte),
             expr.none_means,
         )
-    subjects = [k for k in ("fact", "indicator", "param") if getattr(expr, k) is not None]
+    subjects = [k for k in ("fact", "indicator", "param", "term") if getattr(expr, k) is not None]
     if len(subjects) != 1:
-        raise CriteriaError("a criterion examines exactly one of fact, indicator, param", pointer)
+        raise CriteriaError(
+            "a criterion examines exactly one of fact, indicator, param, term", pointer
+        )
     ops = [op for op in _OPS if getattr(expr, op) is not None]
-    if len(ops) > 1 or (not ops and expr.indicator is None):
+    if len(ops) > 1 or (not ops and expr.indicator is None and expr.term is None):
         raise CriteriaError(
             f"a criterion needs exactly one operator, found {ops or 'none'}", pointer
         )
@@ -207,6 +210,7 @@ def compile_expression(expr: Expression, pointer: str = "") -> Node:
         _fact(expr.fact) if expr.fact else None,
         expr.indicator,
         expr.param,
+        expr.term,
         op,
         _value(getattr(expr, op)) if op else None,
         _value(expr.unknown_values),
@@ -221,6 +225,8 @@ def iter_references(node: Node) -> Iterator[tuple[str, str]]:
             yield "indicator", node.indicator
         if node.param:
             yield "param", node.param
+        if node.term:
+            yield "term", node.term
         values = [node.value, node.unknown_values]
     elif isinstance(node, AllNode | AnyNode):
         for part in node.parts:
@@ -254,6 +260,7 @@ class Context:
     indicator: IndicatorLookup
     incident: Span | None = None
     cache: dict[Any, Any] = attrs.field(factory=dict)
+    term: Callable[[str], tuple[Any, list[TraceStep], set[str]]] | None = None
 
 
 _ABSENT = object()
@@ -302,7 +309,9 @@ def _shown(value: Any) -> Any:
 
 
 def _describe(node: CompareNode, value: Any) -> str:
-    subject = node.fact.raw if node.fact else node.indicator or f"parameter {node.param}"
+    subject = (
+        node.fact.raw if node.fact else node.indicator or node.term or f"parameter {node.param}"
+    )
     words = {
         "equals": "is",
         "in_": "is one of",
@@ -393,8 +402,13 @@ def _eval_compare(
             result = _compare(node.op, observed, target)
             if result is None:
                 missing.add(pointer)
-    elif node.indicator is not None:
-        observed, inner, inner_missing = ctx.indicator(node.indicator, ctx)
+    elif node.indicator is not None or node.term is not None:
+        if node.indicator is not None:
+            observed, inner, inner_missing = ctx.indicator(node.indicator, ctx)
+        elif ctx.term is not None:
+            observed, inner, inner_missing = ctx.term(node.term or "")
+        else:
+            observed, inner, inner_missing = None, [], set()
         nested = [attrs.evolve(s, depth=s.depth + depth + 1) for s in inner]
         result = _compare(node.op, observed, target)
         if result is None:
@@ -403,7 +417,7 @@ def _eval_compare(
         observed = ctx.params.get(node.param or "")
         result = _compare(node.op, observed, target)
     step = TraceStep(
-        node.id or node.indicator or "criterion",
+        node.id or node.indicator or node.term or "criterion",
         node.text or _describe(node, target),
         pointer,
         _shown(observed),
