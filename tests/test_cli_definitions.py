@@ -101,8 +101,10 @@ def test_definitions_check_reports_every_problem(tmp_path: Path) -> None:
     (folder / "c.yaml").write_text("id: [unclosed\n", encoding="utf-8")
     result = runner.invoke(app, ["definitions", "check", str(tmp_path / "overlay")])
     assert result.exit_code == 1
-    assert "a.yaml" in result.output and "c.yaml" in result.output
-    assert "NPR-D001" in result.output and "NPR-D002" in result.output
+    assert "a.yaml" in result.output
+    assert "c.yaml" in result.output
+    assert "NPR-D001" in result.output
+    assert "NPR-D002" in result.output
     shutil.rmtree(folder)
     good = tmp_path / "overlay" / "incident_definitions"
     good.mkdir(parents=True)

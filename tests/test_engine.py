@@ -144,7 +144,8 @@ def test_malformed_criteria_are_reported_with_file_and_pointer(tmp_path: Path) -
     [problem] = info.value.problems
     assert problem.code == "NPR-D007"
     assert problem.pointer == "/criteria/all/1"
-    assert problem.file is not None and problem.file.endswith("xx_near_fatality.yaml")
+    assert problem.file is not None
+    assert problem.file.endswith("xx_near_fatality.yaml")
 
 
 def test_overlay_may_narrow_but_not_redefine(tmp_path: Path) -> None:
@@ -228,7 +229,8 @@ def test_effective_dating_uses_the_definition_in_force() -> None:
         assert (decision.definition_id, decision.outcome) == (definition_id, outcome)
     later = classify(_case({**patch, "incident": {"date": "2015-03-01"}}), as_of=date(2024, 1, 1))
     found = later.decision("child_abuse_and_neglect")
-    assert found is not None and found.definition_id == "capta_child_abuse_and_neglect_2017"
+    assert found is not None
+    assert found.definition_id == "capta_child_abuse_and_neglect_2017"
 
 
 def test_decision_explains_itself() -> None:
