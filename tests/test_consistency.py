@@ -139,3 +139,23 @@ def test_age_checks() -> None:
     doc["child"]["age"] = {"value": 0, "unit": "years"}
     [problem] = check_case(Case.model_validate(doc))
     assert problem.severity == "warning"
+
+
+def test_determinations_and_certification_after_the_review() -> None:
+    """A determination or certification dated after the review was completed is an error."""
+    doc = _doc(medical={"physician_certification": {"certified": "no", "date": "2031-01-01"}})
+    doc["review"] = {"type": "case_specific_review", "completed": "2025-07-01"}
+    doc["determinations"] = [{"id": "d1", "authority": "court", "date": "2026-01-01"}]
+    assert _problems(doc) == [
+        ("NPR-C201", "/incident/medical/physician_certification/date"),
+        ("NPR-C201", "/determinations/0/date"),
+    ]
+
+
+def test_biological_parent_barely_older_than_the_child() -> None:
+    """A 12-year-old biological parent of a 15-year-old is flagged as a warning."""
+    doc = _doc()
+    doc["child"]["age"] = {"value": 15, "unit": "years"}
+    doc["persons"][0].update(parent_type="biological", age={"value": 12, "unit": "years"})
+    [problem] = check_case(Case.model_validate(doc))
+    assert (problem.code, problem.severity) == ("NPR-C204", "warning")

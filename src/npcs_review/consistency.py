@@ -151,6 +151,12 @@ def _dates(case: Case) -> Iterator[Problem]:
         )
         if _after(span, completed)
     ]
+    cert = case.incident.medical.physician_certification if case.incident.medical else None
+    if cert is not None and _after(_bounds(cert.date), completed):
+        late.append(("/incident/medical/physician_certification/date", cert.date))
+    for i, d in enumerate(case.determinations):
+        if _after(_bounds(d.date), completed):
+            late.append((f"/determinations/{i}/date", d.date))
     for i, h in enumerate(case.history):
         if _after(spans[i][0], completed):
             late.append((f"/history/{i}/date", h.date))
@@ -202,10 +208,20 @@ def _ages(case: Case) -> Iterator[Problem]:
                 )
     for i, p in enumerate(case.persons):
         days = _age_days(p.age)
-        if p.relationship == "parent" and days and days[1] < 10 * 365.25:
+        if p.relationship != "parent" or not days:
+            continue
+        if days[1] < 10 * 365.25:
             yield Problem(
                 "NPR-C204",
                 "a parent younger than 10 is unlikely; check the age and its unit",
+                f"/persons/{i}/age",
+                severity="warning",
+            )
+        elif child_days and p.parent_type == "biological" and days[1] <= child_days[0] + 3650:
+            yield Problem(
+                "NPR-C204",
+                f"a biological parent aged {age_text(p.age)} with a child aged "
+                f"{age_text(age)} is unlikely; check both ages and their units",
                 f"/persons/{i}/age",
                 severity="warning",
             )
