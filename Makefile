@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 EXAMPLE ?= examples/near-fatality-abusive-head-trauma.yaml
 
-.PHONY: demo test lint types unit bench clean
+.PHONY: demo test lint types unit bench clean schemas
 
 $(STAMP):
 	rm -rf $(VENV)
@@ -37,3 +37,6 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) dist build .mypy_cache .ruff_cache .pytest_cache
+
+schemas: $(STAMP)
+	$(BIN)/python -c "from npcs_review.schema import write_meta_schemas; write_meta_schemas()"

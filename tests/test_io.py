@@ -215,3 +215,6 @@ def test_dump_is_deterministic_and_atomic(tmp_path: Path, example_path: Path) ->
     write_text_atomic(target, dump_case(case))
     assert json.loads(target.read_text(encoding="utf-8"))["case"]["case_id"] == "SYN-KY-2025-0001"
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+    fresh = tmp_path / "new.json"
+    write_text_atomic(fresh, "{}")
+    assert fresh.stat().st_mode & 0o044 == 0o044  # readable as a normal file, not 0600
