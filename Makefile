@@ -1,5 +1,5 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11, git and make:
-#   make demo   create .venv, install, and build the shipped example's overview
+#   make demo   create .venv, install, validate the examples, overview and classify one
 #   make test   create .venv, install, and run the whole check (ruff, mypy --strict, pytest)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -19,6 +19,7 @@ $(STAMP):
 demo: $(STAMP)
 	$(BIN)/npcs-review validate examples
 	$(BIN)/npcs-review overview $(EXAMPLE)
+	$(BIN)/npcs-review classify $(EXAMPLE)
 
 test: lint types unit
 

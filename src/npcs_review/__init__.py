@@ -15,6 +15,8 @@ if TYPE_CHECKING:
         definitions_version,
     )
     from npcs_review.consistency import check_case
+    from npcs_review.engine.classify import Classification, classify, compare_profiles
+    from npcs_review.engine.decision import Decision, TraceStep
     from npcs_review.errors import CaseFileError, DefinitionError, NpcsReviewError, Problem
     from npcs_review.io import (
         LoadResult,
@@ -25,12 +27,21 @@ if TYPE_CHECKING:
         parse_case,
     )
     from npcs_review.models import Case
+    from npcs_review.registry import Registry, default_registry, load_registry
     from npcs_review.render.overview import overview
 
 # Public names and the module that defines each; imported on first use so that
 # `import npcs_review` (and the CLI's --help) stays fast.
 _EXPORTS = {
     "Case": "npcs_review.models",
+    "Classification": "npcs_review.engine.classify",
+    "Decision": "npcs_review.engine.decision",
+    "Registry": "npcs_review.registry",
+    "TraceStep": "npcs_review.engine.decision",
+    "classify": "npcs_review.engine.classify",
+    "compare_profiles": "npcs_review.engine.classify",
+    "default_registry": "npcs_review.registry",
+    "load_registry": "npcs_review.registry",
     "CaseFileError": "npcs_review.errors",
     "CodeList": "npcs_review.codelists",
     "CodeValue": "npcs_review.codelists",
@@ -58,21 +69,29 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 __all__ = [
     "Case",
     "CaseFileError",
+    "Classification",
     "CodeList",
     "CodeValue",
+    "Decision",
     "DefinitionError",
     "LoadResult",
     "NpcsReviewError",
     "Problem",
+    "Registry",
+    "TraceStep",
     "__version__",
     "check_case",
+    "classify",
     "codelist",
     "codelists",
+    "compare_profiles",
+    "default_registry",
     "definitions_version",
     "dump_case",
     "iter_load",
     "load_case",
     "load_many",
+    "load_registry",
     "overview",
     "parse_case",
 ]
