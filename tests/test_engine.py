@@ -349,3 +349,15 @@ def test_supplying_the_missing_facts_settles_the_outcome(
     unrelated = Case.model_validate(merge_patch(document, UNRELATED))
     still = evaluate_definition(unrelated, definition)
     assert (still.outcome, still.missing_facts) == ("indeterminate", decision.missing_facts)
+
+
+def test_classification_lists_the_indicators_it_used() -> None:
+    """The national set uses the look-back indicators; each is listed once, with its values."""
+    case = _case({"history": [{"id": "h1", "type": "report", "date": "2025-01-05",
+                               "subjects": ["child"]}]})
+    result = classify(case)
+    ids = [i.id for i in result.indicators]
+    assert ids == sorted(set(ids))
+    assert "prior_involvement" in ids or "open_case_at_incident" in ids
+    again = classify(case)
+    assert result.to_dict() == again.to_dict()

@@ -39,7 +39,7 @@ def check_case(case: Case) -> list[Problem]:
 
 
 def _ids(case: Case) -> Iterator[Problem]:
-    seen: dict[str, str] = {"child": "/child"}
+    seen: dict[str, tuple[str, int]] = {"child": ("child", -1)}
     for name, ids in (
         ("persons", [p.id for p in case.persons]),
         ("maltreatments", [m.id for m in case.maltreatments]),
@@ -47,16 +47,16 @@ def _ids(case: Case) -> Iterator[Problem]:
         ("history", [h.id for h in case.history]),
     ):
         for i, item_id in enumerate(ids):
-            if item_id in seen:
+            first = seen.setdefault(item_id, (name, i))
+            if first != (name, i):
+                where = "/child" if first[1] < 0 else f"/{first[0]}/{first[1]}/id"
                 yield Problem(
                     "NPR-C203",
-                    f"id {item_id!r} is already used at {seen[item_id]}; give each person, "
+                    f"id {item_id!r} is already used at {where}; give each person, "
                     "maltreatment, determination and history event its own id",
                     f"/{name}/{i}/id",
                     found=item_id,
                 )
-            else:
-                seen[item_id] = f"/{name}/{i}/id"
 
 
 def _dangling(ref: str, pool: set[str], ptr: str, what: str) -> Problem:

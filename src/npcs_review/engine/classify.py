@@ -112,17 +112,20 @@ def _context(
     registry: Registry,
     params: Mapping[str, Any],
     results: dict[tuple[str, tuple[tuple[str, str], ...]], IndicatorResult],
+    used: set[Any] | None = None,
 ) -> Context:
     def indicator(ind_id: str, ctx: Context) -> tuple[Any, list[TraceStep], set[str]]:
         ind = registry.indicators[ind_id]
-        used = {k: ctx.params.get(k, v) for k, v in ind.parameters.items()}
-        key = (ind_id, tuple(sorted((k, repr(v)) for k, v in used.items())))
+        values = {k: ctx.params.get(k, v) for k, v in ind.parameters.items()}
+        key = (ind_id, tuple(sorted((k, repr(v)) for k, v in values.items())))
         if key not in results:
-            inner = Context(ctx.case, {**ind.parameters, **used}, ctx.indicator, ctx.incident)
+            inner = Context(ctx.case, {**ind.parameters, **values}, ctx.indicator, ctx.incident)
             value, steps, missing = evaluate(ind.expression, inner)
             results[key] = IndicatorResult(
-                ind_id, ind.title, value, used, tuple(steps), tuple(sorted(missing))
+                ind_id, ind.title, value, values, tuple(steps), tuple(sorted(missing))
             )
+        if used is not None:
+            used.add(key)
         found = results[key]
         return found.value, list(found.trace), set(found.missing_facts)
 
@@ -148,11 +151,12 @@ def evaluate_definition(
     profile_id: str | None = None,
     effective_on: str | None = None,
     _results: dict[Any, IndicatorResult] | None = None,
+    _used: set[Any] | None = None,
 ) -> Decision:
     """Decide whether ``case`` meets one definition, with the given parameter values."""
     registry = registry or default_registry()
     params = {**definition.parameters, **(parameters or {})}
-    ctx = _context(case, registry, params, _results if _results is not None else {})
+    ctx = _context(case, registry, params, _results if _results is not None else {}, _used)
     value, steps, missing = evaluate(definition.criteria, ctx)
     outcome = outcome_of(value)
     ordered = tuple(sorted(missing))
@@ -178,6 +182,7 @@ def classify(
     profile: str | None = None,
     as_of: date | None = None,
     registry: Registry | None = None,
+    _indicators: dict[Any, IndicatorResult] | None = None,
 ) -> Classification:
     """Classify ``case`` under the national set, or under a jurisdiction ``profile``.
 
@@ -197,14 +202,20 @@ def classify(
     span = _incident_span(case)
     day = as_of or (span[0] if span else None)
     shown_day = day.isoformat() if day else None
-    results: dict[Any, IndicatorResult] = {}
+    results: dict[Any, IndicatorResult] = {} if _indicators is None else _indicators
+    used: set[Any] = set()
     decisions: list[Decision] = []
     triggers: list[TriggerDecision] = []
     if profile is None:
         for definition in registry.standard_set(day):
             decisions.append(
                 evaluate_definition(
-                    case, definition, registry=registry, effective_on=shown_day, _results=results
+                    case,
+                    definition,
+                    registry=registry,
+                    effective_on=shown_day,
+                    _results=results,
+                    _used=used,
                 )
             )
         chosen_profile = None
@@ -225,6 +236,7 @@ def classify(
                 profile_id=chosen_profile.id,
                 effective_on=shown_day,
                 _results=results,
+                _used=used,
             )
             decisions.append(
                 attrs.evolve(
@@ -245,7 +257,7 @@ def classify(
             return value, list(found.trace), set(found.missing_facts)
 
         for trigger, node in chosen_profile.triggers:
-            ctx = _context(case, registry, chosen_profile.parameters, results)
+            ctx = _context(case, registry, chosen_profile.parameters, results, used)
             ctx.term = term_outcome
             value, steps, missing = evaluate(node, ctx)
             triggers.append(
@@ -269,7 +281,7 @@ def classify(
         shown_day,
         tuple(decisions),
         tuple(triggers),
-        tuple(sorted(results.values(), key=lambda r: (r.id, repr(r.parameters)))),
+        tuple(sorted((results[k] for k in used), key=lambda r: (r.id, repr(r.parameters)))),
     )
 
 
@@ -324,8 +336,10 @@ def compare_profiles(
         KeyError: if a profile does not exist.
     """
     registry = registry or default_registry()
+    shared: dict[Any, IndicatorResult] = {}  # indicators depend only on case and parameters
     runs = {
-        p: classify(case, profile=p, as_of=as_of, registry=registry) for p in sorted(set(profiles))
+        p: classify(case, profile=p, as_of=as_of, registry=registry, _indicators=shared)
+        for p in sorted(set(profiles))
     }
     terms = sorted({d.term for c in runs.values() for d in c.decisions})
     disagreements = []

@@ -50,13 +50,16 @@ class Fact:
     raw: str
     relative: bool
     tokens: tuple[str, ...]
+    suffix: str
+    """For a relative fact, the pointer text appended to the element's pointer."""
 
 
 def _fact(raw: str) -> Fact:
     if raw == ".":
-        return Fact(raw, True, ())
+        return Fact(raw, True, (), "")
     relative = raw.startswith("./")
-    return Fact(raw, relative, split(raw[1:] if relative else raw))
+    tokens = split(raw[1:] if relative else raw)
+    return Fact(raw, relative, tokens, "".join("/" + escape(t) for t in tokens))
 
 
 @attrs.frozen
@@ -283,8 +286,7 @@ def _resolve(obj: Any, tokens: Sequence[str]) -> Any:
 
 def _lookup(fact: Fact, ctx: Context, base: Any, base_ptr: str) -> tuple[Any, str]:
     if fact.relative:
-        ptr = base_ptr + "".join("/" + escape(t) for t in fact.tokens)
-        return _resolve(base, fact.tokens), ptr
+        return _resolve(base, fact.tokens), base_ptr + fact.suffix
     return _resolve(ctx.case, fact.tokens), fact.raw
 
 
