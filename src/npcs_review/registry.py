@@ -452,8 +452,20 @@ def _check_refs(
     file: str,
     pointer: str,
     problems: list[Problem],
+    terms: set[str] | None = None,
 ) -> None:
     for kind, name in sorted(set(iter_references(node))):
+        if kind == "term":
+            if terms is None or name not in terms:
+                where = (
+                    "a term this profile defines"
+                    if terms is not None
+                    else ("a profile's review trigger")
+                )
+                problems.append(
+                    Problem("NPR-D004", f"term {name!r} can only be used in {where}", pointer, file)
+                )
+            continue
         pool = params if kind == "param" else indicators
         if name not in pool:
             what = (
@@ -532,7 +544,13 @@ def _profile(
         node = _node(trigger.criteria, file, f"/review_triggers/{i}/criteria", problems)
         if node is not None:
             _check_refs(
-                node, usable, set(indicators), file, f"/review_triggers/{i}/criteria", problems
+                node,
+                usable,
+                set(indicators),
+                file,
+                f"/review_triggers/{i}/criteria",
+                problems,
+                set(model.terms),
             )
             triggers.append((trigger, node))
     return Profile(

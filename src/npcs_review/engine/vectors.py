@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import attrs
 from pydantic import ValidationError
 
 from npcs_review.consistency import check_case
 from npcs_review.definitions import TestVector
-from npcs_review.engine.classify import classify, evaluate_definition
+from npcs_review.engine.classify import _context, classify, evaluate_definition
 from npcs_review.engine.criteria import evaluate
 from npcs_review.engine.decision import Outcome, outcome_of
 from npcs_review.models import Case
-from npcs_review.registry import Registry
+from npcs_review.registry import Definition, Indicator, Profile, Registry
 
 __all__ = ["VectorResult", "iter_vector_results"]
 
@@ -65,93 +65,51 @@ def _case(registry: Registry, vector: TestVector) -> tuple[Case | None, str | No
     return case, None
 
 
+Decide = Callable[[Case, TestVector], tuple[Outcome, tuple[str, ...]]]
+
+
+def _run(
+    owner: str, file: str, vectors: Iterable[TestVector], registry: Registry, decide: Decide
+) -> Iterator[VectorResult]:
+    for i, v in enumerate(vectors):
+        case, problem = _case(registry, v)
+        outcome, missing = decide(case, v) if case is not None else (None, ())
+        yield VectorResult(
+            owner, file, i, v.name, v.expected, outcome, tuple(v.missing), missing, problem
+        )
+
+
 def iter_vector_results(registry: Registry) -> Iterator[VectorResult]:
     """Evaluate every vector of every definition, indicator and profile in the registry."""
     for d in sorted(registry.definitions.values(), key=lambda d: d.id):
-        for i, v in enumerate(d.vectors):
-            case, problem = _case(registry, v)
-            if case is None:
-                yield VectorResult(
-                    f"definition:{d.id}",
-                    d.file,
-                    i,
-                    v.name,
-                    v.expected,
-                    None,
-                    tuple(v.missing),
-                    (),
-                    problem,
-                )
-                continue
-            decision = evaluate_definition(case, d, registry=registry, parameters=v.parameters)
-            yield VectorResult(
-                f"definition:{d.id}",
-                d.file,
-                i,
-                v.name,
-                v.expected,
-                decision.outcome,
-                tuple(v.missing),
-                decision.missing_facts,
-            )
-    for ind in sorted(registry.indicators.values(), key=lambda x: x.id):
-        for i, v in enumerate(ind.vectors):
-            case, problem = _case(registry, v)
-            if case is None:
-                yield VectorResult(
-                    f"indicator:{ind.id}",
-                    ind.file,
-                    i,
-                    v.name,
-                    v.expected,
-                    None,
-                    tuple(v.missing),
-                    (),
-                    problem,
-                )
-                continue
-            from npcs_review.engine.classify import _context  # noqa: PLC0415
 
+        def definition(
+            case: Case, v: TestVector, d: Definition = d
+        ) -> tuple[Outcome, tuple[str, ...]]:
+            found = evaluate_definition(case, d, registry=registry, parameters=v.parameters)
+            return found.outcome, found.missing_facts
+
+        yield from _run(f"definition:{d.id}", d.file, d.vectors, registry, definition)
+    for ind in sorted(registry.indicators.values(), key=lambda x: x.id):
+
+        def indicator(
+            case: Case, v: TestVector, ind: Indicator = ind
+        ) -> tuple[Outcome, tuple[str, ...]]:
             ctx = _context(case, registry, {**ind.parameters, **v.parameters}, {})
             value, _, missing = evaluate(ind.expression, ctx)
             if isinstance(value, tuple):  # a count: the outcome of "at least one"
                 definite, possible = value
                 value = True if definite >= 1 else (False if possible < 1 else None)
-            yield VectorResult(
-                f"indicator:{ind.id}",
-                ind.file,
-                i,
-                v.name,
-                v.expected,
-                outcome_of(value),
-                tuple(v.missing),
-                tuple(sorted(missing)),
-            )
+            return outcome_of(value), tuple(sorted(missing))
+
+        yield from _run(f"indicator:{ind.id}", ind.file, ind.vectors, registry, indicator)
     for prof in sorted(registry.profiles.values(), key=lambda p: p.id):
-        for i, v in enumerate(prof.source.vectors):
-            case, problem = _case(registry, v)
-            if case is None or not prof.triggers:
-                yield VectorResult(
-                    f"profile:{prof.id}",
-                    prof.file,
-                    i,
-                    v.name,
-                    v.expected,
-                    None,
-                    tuple(v.missing),
-                    (),
-                    problem or "the profile has no review trigger to test",
-                )
-                continue
-            result = classify(case, profile=prof.id, registry=registry)
-            first = result.triggers[0]
-            yield VectorResult(
-                f"profile:{prof.id}",
-                prof.file,
-                i,
-                v.name,
-                v.expected,
-                first.outcome,
-                tuple(v.missing),
-                first.missing_facts,
-            )
+
+        def trigger(
+            case: Case, v: TestVector, prof: Profile = prof
+        ) -> tuple[Outcome, tuple[str, ...]]:
+            first = classify(case, profile=prof.id, registry=registry).triggers[0]
+            return first.outcome, first.missing_facts
+
+        if prof.triggers:
+            yield from _run(f"profile:{prof.id}", prof.file, prof.source.vectors, registry, trigger)
