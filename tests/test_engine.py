@@ -353,11 +353,34 @@ def test_supplying_the_missing_facts_settles_the_outcome(
 
 def test_classification_lists_the_indicators_it_used() -> None:
     """The national set uses the look-back indicators; each is listed once, with its values."""
-    case = _case({"history": [{"id": "h1", "type": "report", "date": "2025-01-05",
-                               "subjects": ["child"]}]})
+    case = _case(
+        {"history": [{"id": "h1", "type": "report", "date": "2025-01-05", "subjects": ["child"]}]}
+    )
     result = classify(case)
     ids = [i.id for i in result.indicators]
     assert ids == sorted(set(ids))
     assert "prior_involvement" in ids or "open_case_at_incident" in ids
     again = classify(case)
     assert result.to_dict() == again.to_dict()
+
+
+def test_terms_and_successors_are_checked(tmp_path: Path) -> None:
+    """A definition may not use a profile term, and a deprecation must name real successors."""
+    folder = tmp_path / "incident_definitions"
+    folder.mkdir()
+    text = (ROOT / REGISTRY.definition("capta_near_fatality").file).read_text(encoding="utf-8")
+    bad = (
+        text.replace("id: capta_near_fatality", "id: xx_uses_term").replace(
+            "      not: {fact: /incident/type, equals: fatality}",
+            "      not: {term: near_fatality}",
+        )
+        + "deprecated: {since: 0.1.0, reason: test, replaced_by: [no_such_definition]}\n"
+    )
+    (folder / "xx_uses_term.yaml").write_text(bad, encoding="utf-8")
+    with pytest.raises(DefinitionError) as info:
+        load_registry([tmp_path])
+    messages = sorted(p.message for p in info.value.problems)
+    assert messages == [
+        "replaced_by names unknown definition 'no_such_definition'",
+        "term 'near_fatality' can only be used in a profile's review trigger",
+    ]

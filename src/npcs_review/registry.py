@@ -425,6 +425,18 @@ def _compile(
             file,
         )
     _check_series(definitions, problems)
+    for d in definitions.values():
+        gone = d.source.deprecated
+        for i, successor in enumerate(gone.replaced_by if gone else []):
+            if successor not in definitions:
+                problems.append(
+                    Problem(
+                        "NPR-D004",
+                        f"replaced_by names unknown definition {successor!r}",
+                        f"/deprecated/replaced_by/{i}",
+                        d.file,
+                    )
+                )
     profiles: dict[str, Profile] = {}
     for prof_id, (model, file, _) in raw["jurisdictions"].items():
         profiles[prof_id] = _profile(
