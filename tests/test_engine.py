@@ -102,6 +102,27 @@ def test_count_window(event_date: str, months: int | None, expected: bool | None
         assert "/history/0/date" in missing
 
 
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        ("2023-01-01", "2025-02-01", True),  # began long before, ended inside the window
+        ("2023-01-01", "2024-01-01", False),  # ended before the window began
+        ("2023-01-01", None, True),  # still open
+        ("2023-01-01", "unknown", None),  # when it ended is not known
+        ("2025-07-01", None, False),  # began after the incident
+    ],
+)
+def test_overlapping_window(start: str, end: str | None, expected: bool | None) -> None:
+    """With `overlaps`, an event counts if it was under way at some time in the window."""
+    event: dict[str, Any] = {"id": "s1", "type": "service", "date": start, "subjects": ["mother"]}
+    if end is not None:
+        event["end_date"] = end
+    expr = {"count": "/history", "window": {"months_before": 12, "overlaps": True}, "gte": 1}
+    value, missing = _eval(expr, {"history": [event]})
+    assert value is expected
+    assert ("/history/0/end_date" in missing) == (expected is None)
+
+
 def test_some_with_ref_and_filter() -> None:
     """`ref` looks ids up in another list; `filter` narrows the elements considered."""
     patch = {

@@ -155,6 +155,10 @@ class Window(_Strict):
     at_incident: bool = False
     """Instead of a span before the incident: events under way on the incident day (started
     on or before it and not ended before it; an absent ``end_date`` means still open)."""
+    overlaps: bool = False
+    """Count events under way at any time in the window (started before the incident and not
+    ended before the window began), not only events that started in it: "received services
+    within 12 months" includes a service that began earlier and ended inside the window."""
 
 
 class Some(_Strict):

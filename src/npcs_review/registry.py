@@ -551,6 +551,16 @@ def _profile(
                         file,
                     )
                 )
+    for i, vector in enumerate(model.vectors):
+        if vector.parameters:
+            problems.append(
+                Problem(
+                    "NPR-D002",
+                    "a profile's vectors use the profile's own parameters; remove 'parameters'",
+                    f"/vectors/{i}/parameters",
+                    file,
+                )
+            )
     triggers = []
     for i, trigger in enumerate(model.review_triggers):
         node = _node(trigger.criteria, file, f"/review_triggers/{i}/criteria", problems)

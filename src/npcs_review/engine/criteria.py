@@ -129,6 +129,7 @@ class CountNode:
     window: bool
     include_day: bool
     at_incident: bool
+    overlaps: bool
     gte: Any
     lte: Any
     none_means: str
@@ -192,6 +193,7 @@ def compile_expression(expr: Expression, pointer: str = "") -> Node:
             window is not None,
             window.include_incident_day if window else False,
             window.at_incident if window else False,
+            window.overlaps if window else False,
             _value(expr.gte),
             _value(expr.lte),
             expr.none_means,
@@ -577,15 +579,27 @@ def _in_window(
         else:
             before = True if start[1] < inc[0] else (False if start[0] >= inc[1] else None)
         months = _param(node.months_before, ctx)
+        last: Span | None = start
+        key = "date"
+        if node.overlaps:  # judge recency by when the event ended (no end date: still open)
+            end_value = _resolve(element, ("end_date",))
+            last, key = (
+                (inc, "end_date") if end_value is _ABSENT else (_span(end_value), "end_date")
+            )
         if months is None:
             recent: Truth = True
+        elif last is None:
+            recent = None
         else:
             recent = (
                 True
-                if start[0] >= _months_before(inc[1], months)
-                else (False if start[1] < _months_before(inc[0], months) else None)
+                if last[0] >= _months_before(inc[1], months)
+                else (False if last[1] < _months_before(inc[0], months) else None)
             )
         result = _and(before, recent)
+        if result is None and key == "end_date" and recent is None:
+            missing.add(f"{element_ptr}/end_date")
+            return result
     if result is None:
         missing.update(_imprecise(inc, start, element_ptr, "date"))
     return result

@@ -70,19 +70,16 @@ def _rule(node: Node, params: Mapping[str, Any] | None = None) -> str:
         ref = f" (ids in {node.ref.raw})" if node.ref else ""
         return f"some {node.items.raw}{ref}"
     window = ""
-    if node.window:
-        window = (
-            " under way on the incident day"
-            if node.at_incident
-            else f" within {_v(node.months_before)} months before the incident"
-        )
-    compare = (
-        f" >= {_v(node.gte)}"
-        if node.gte is not None
-        else f" <= {_v(node.lte)}"
-        if node.lte is not None
-        else ""
-    )
+    if node.at_incident:
+        window = " under way on the incident day"
+    elif node.window:
+        span = f"{_v(node.months_before, params)} months before the incident"
+        window = f" under way within {span}" if node.overlaps else f" within {span}"
+    compare = ""
+    if node.gte is not None:
+        compare = f" >= {_v(node.gte, params)}"
+    elif node.lte is not None:
+        compare = f" <= {_v(node.lte, params)}"
     return f"count {node.items.raw}{window}{compare}"
 
 
