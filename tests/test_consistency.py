@@ -159,3 +159,43 @@ def test_biological_parent_barely_older_than_the_child() -> None:
     doc["persons"][0].update(parent_type="biological", age={"value": 12, "unit": "years"})
     [problem] = check_case(Case.model_validate(doc))
     assert (problem.code, problem.severity) == ("NPR-C204", "warning")
+
+
+def test_review_graph_links_are_checked() -> None:
+    """Links must join existing nodes of the right kinds; declined needs a reason."""
+    doc = _doc()
+    doc["review"] = {
+        "type": "systemic_critical_incident_review",
+        "factors": [
+            {
+                "id": "f1",
+                "statement": "Caseloads above the standard for months",
+                "level": "agency_organization",
+                "factor_type": "condition",
+            }
+        ],
+        "recommendations": [
+            {
+                "id": "r1",
+                "text": "Cap caseloads",
+                "action_strength": "stronger",
+                "status": "declined",
+            }
+        ],
+        "links": [
+            {
+                "kind": "contributes_to",
+                "source": "f1",
+                "target": "outcome",
+                "mechanism": "Less time for each family",
+            },
+            {"kind": "addresses", "source": "f1", "target": "r1"},
+            {"kind": "supports", "source": "nowhere", "target": "f1"},
+        ],
+    }
+    assert _problems(doc) == [
+        ("NPR-C206", "/review/links/1/source"),
+        ("NPR-C206", "/review/links/1/target"),
+        ("NPR-C202", "/review/links/2/source"),
+        ("NPR-C205", "/review/recommendations/0/status_reason"),
+    ]

@@ -41,6 +41,10 @@ class CodeValueModel(BaseModel):
     definition: str | None = Field(default=None, description="What the value means.")
     source: str = Field(pattern=_ID, description="Id of the source that defines the value.")
     deprecated: str | None = Field(default=None, description="Why and since when; its successor.")
+    attributes: dict[str, str | int | bool] = Field(
+        default_factory=dict,
+        description="Further properties of the value (e.g. the strength of an action type).",
+    )
 
 
 class CodeListFile(BaseModel):
@@ -79,6 +83,7 @@ class CodeValue:
     definition: str | None
     source: Source
     deprecated: str | None
+    attributes: Mapping[str, str | int | bool] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -101,6 +106,22 @@ class CodeList:
 
     def __iter__(self) -> Iterator[CodeValue]:
         return iter(self.values)
+
+    def rank(self, code: str) -> int:
+        """Return the position of ``code`` in the list (for ordered lists such as levels).
+
+        Raises:
+            ValueError: if the code is not in the list.
+        """
+        for i, value in enumerate(self.values):
+            if value.code == code:
+                return i
+        msg = f"{code!r} is not in the {self.id!r} code list"
+        raise ValueError(msg)
+
+    def get(self, code: str) -> CodeValue | None:
+        """Return the value for ``code``, or None."""
+        return next((v for v in self.values if v.code == code), None)
 
     def label(self, code: str) -> str:
         """Return the label of ``code``, or the code itself when it is not in the list."""
@@ -145,7 +166,11 @@ def _build(model: CodeListFile, file: str) -> CodeList:
                 )
             )
             continue
-        values.append(CodeValue(v.code, v.label, v.definition, sources[v.source], v.deprecated))
+        values.append(
+            CodeValue(
+                v.code, v.label, v.definition, sources[v.source], v.deprecated, dict(v.attributes)
+            )
+        )
     if problems:
         raise DefinitionError(problems)
     return CodeList(

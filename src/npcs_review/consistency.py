@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from npcs_review.errors import Problem
-from npcs_review.models import MISSING, Age, Case
+from npcs_review.models import LINK_KINDS, MISSING, OUTCOME_ID, Age, Case
 from npcs_review.models._types import date_bounds, is_missing
 
-__all__ = ["check_case"]
+__all__ = ["check_case", "review_nodes"]
 
 #: CAPTA lets states raise the age ceiling to under 24 for trafficking victims
 #: (42 U.S.C. 5106g(b)); no definition here reaches further.
@@ -35,7 +35,83 @@ def _after(a: tuple[date, date] | None, b: tuple[date, date] | None) -> bool:
 
 def check_case(case: Case) -> list[Problem]:
     """Return every consistency problem in ``case``, in document order."""
-    return [*_ids(case), *_references(case), *_dates(case), *_ages(case), *_required(case)]
+    problems = [*_ids(case), *_references(case), *_dates(case), *_ages(case), *_required(case)]
+    if case.review is not None and (case.review.links or case.review.recommendations):
+        problems += _review_graph(case)
+    return problems
+
+
+def review_nodes(case: Case) -> dict[str, tuple[str, str]]:
+    """Every node of the review graph by id: (kind, pointer). The outcome is ``outcome``."""
+    nodes: dict[str, tuple[str, str]] = {OUTCOME_ID: ("outcome", "/incident")}
+    review = case.review
+    if review is None:
+        return nodes
+    for kind, name, ids in (
+        ("event", "events", [x.id for x in review.events]),
+        ("factor", "factors", [x.id for x in review.factors]),
+        ("barrier", "barriers", [x.id for x in review.barriers]),
+        ("finding", "findings", [x.id for x in review.findings]),
+        ("recommendation", "recommendations", [x.id for x in review.recommendations]),
+        ("evidence", "evidence", [x.id for x in review.evidence]),
+    ):
+        for i, node_id in enumerate(ids):
+            nodes.setdefault(node_id, (kind, f"/review/{name}/{i}"))
+    return nodes
+
+
+def _review_graph(case: Case) -> Iterator[Problem]:
+    review = case.review
+    assert review is not None
+    nodes = review_nodes(case)
+    seen: dict[str, str] = {OUTCOME_ID: "/incident"}
+    for name in ("events", "factors", "barriers", "findings", "recommendations", "evidence"):
+        for i, item in enumerate(getattr(review, name)):
+            ptr = f"/review/{name}/{i}/id"
+            if item.id in seen:
+                yield Problem(
+                    "NPR-C203",
+                    f"id {item.id!r} is already used at {seen[item.id]}"
+                    f"{' (reserved for the incident)' if item.id == OUTCOME_ID else ''}",
+                    ptr,
+                    found=item.id,
+                )
+            else:
+                seen[item.id] = ptr
+    for i, link in enumerate(review.links):
+        ptr = f"/review/links/{i}"
+        kinds = LINK_KINDS[link.kind]
+        for end, ref, allowed in (
+            ("source", link.source, kinds[0]),
+            ("target", link.target, kinds[1]),
+        ):
+            found = nodes.get(ref)
+            if found is None:
+                yield _dangling(ref, set(nodes), f"{ptr}/{end}", "node of the review graph")
+            elif found[0] not in allowed:
+                yield Problem(
+                    "NPR-C206",
+                    f"a {link.kind} link cannot {'start at' if end == 'source' else 'point to'} "
+                    f"a {found[0]} ({ref}); it joins {' or '.join(sorted(kinds[0]))} to "
+                    f"{' or '.join(sorted(kinds[1]))}",
+                    f"{ptr}/{end}",
+                    found=ref,
+                )
+        for j, ref in enumerate(link.evidence):
+            if nodes.get(ref, ("",))[0] != "evidence":
+                yield _dangling(
+                    ref,
+                    {k for k, v in nodes.items() if v[0] == "evidence"},
+                    f"{ptr}/evidence/{j}",
+                    "evidence item",
+                )
+    for i, rec in enumerate(review.recommendations):
+        if rec.status == "declined" and rec.status_reason is None:
+            yield Problem(
+                "NPR-C205",
+                "a declined recommendation needs its reason (status_reason)",
+                f"/review/recommendations/{i}/status_reason",
+            )
 
 
 def _ids(case: Case) -> Iterator[Problem]:

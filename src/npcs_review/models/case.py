@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, StringConstraints
+from pydantic import Field, JsonValue, StringConstraints
 
+from npcs_review.models._base import Model, Text
 from npcs_review.models._types import Answer, Coded, Id, Maybe, PartialDate
+from npcs_review.models.review import Review
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -26,30 +28,18 @@ __all__ = [
     "Medical",
     "Person",
     "PhysicianCertification",
-    "Review",
 ]
 
 #: Version of the case-file schema that this model reads and writes.
 SCHEMA_VERSION = "0.1"
 
-Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 NamespaceKey = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$", max_length=64),
 ]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        strict=True,
-        use_attribute_docstrings=True,
-        validate_default=False,
-    )
-
-
-class Age(_Model):
+class Age(Model):
     """An age with its unit; give infants' ages in months (or days or weeks)."""
 
     value: Annotated[int, Field(ge=0, le=1200)]
@@ -63,7 +53,7 @@ class Age(_Model):
         return self.value * per, (self.value + 1) * per
 
 
-class CaseInfo(_Model):
+class CaseInfo(Model):
     """Who owns the case."""
 
     case_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")]
@@ -74,7 +64,7 @@ class CaseInfo(_Model):
     """The agency's name or level (state, county, tribal), if useful to the reader."""
 
 
-class Child(_Model):
+class Child(Model):
     """The child the incident happened to, at the time of the incident."""
 
     age: Maybe[Age]
@@ -89,7 +79,7 @@ class Child(_Model):
     """Whether the child was in foster care at the time of the incident."""
 
 
-class Person(_Model):
+class Person(Model):
     """Someone in the child's life, recorded by role: never a name."""
 
     id: Id
@@ -108,7 +98,7 @@ class Person(_Model):
     """Sex (code list ``sex``)."""
 
 
-class PhysicianCertification(_Model):
+class PhysicianCertification(Model):
     """A certification of the child's condition (CAPTA 42 U.S.C. 5106a(b)(4)(A))."""
 
     certified: Answer
@@ -121,7 +111,7 @@ class PhysicianCertification(_Model):
     """When it was certified."""
 
 
-class Medical(_Model):
+class Medical(Model):
     """Medical facts about the child's injuries and care."""
 
     physician_certification: PhysicianCertification | None = None
@@ -134,7 +124,7 @@ class Medical(_Model):
     """Procedures performed to keep the child alive; an empty list means none."""
 
 
-class Incident(_Model):
+class Incident(Model):
     """What happened: type, dates, cause and manner, medical facts."""
 
     type: Annotated[str, Coded("incident_type")]
@@ -153,7 +143,7 @@ class Incident(_Model):
     """Circumstances in neutral words, written with roles, never names."""
 
 
-class Maltreatment(_Model):
+class Maltreatment(Model):
     """One alleged maltreatment, its finding and its causal role."""
 
     id: Id
@@ -168,7 +158,7 @@ class Maltreatment(_Model):
     """How this maltreatment relates to the death or injury (code list ``causal_role``)."""
 
 
-class Determination(_Model):
+class Determination(Model):
     """A determination by one authority; kept beside the others, never overwriting them."""
 
     id: Id
@@ -191,7 +181,7 @@ class Determination(_Model):
     """Anything else the authority stated, in neutral words."""
 
 
-class HistoryEvent(_Model):
+class HistoryEvent(Model):
     """One dated event of agency history, for the child or someone in the household."""
 
     id: Id
@@ -216,18 +206,7 @@ class HistoryEvent(_Model):
     """Neutral description, with roles, never names."""
 
 
-class Review(_Model):
-    """The review of the incident (the factor graph and recommendations come later)."""
-
-    type: Annotated[str, Coded("review_type")]
-    """Kind of review (code list ``review_type``)."""
-    started: Maybe[PartialDate] | None = None
-    """When the review started."""
-    completed: Maybe[PartialDate] | None = None
-    """When the review was completed; nothing in the case may be dated after it."""
-
-
-class Case(_Model):
+class Case(Model):
     """One critical incident: the core data set, and its review when there is one."""
 
     schema_version: Literal["0.1"]

@@ -1,0 +1,1 @@
+"""The systemic factor graph: networkx bridge, analyses, layout and exports."""

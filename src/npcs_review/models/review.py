@@ -1,0 +1,224 @@
+"""The review of an incident: team, method and the systemic factor graph.
+
+Safety-science reviews ask what in the system made events make sense at the time. The graph's
+nodes are the outcome (the incident itself, id ``outcome``), timeline events, factors, barriers,
+findings, recommendations and evidence; its links are typed (``contributes_to``, ``precedes``,
+``breaches``, ``holds``, ``addresses``, ``supports``, ``evidenced_by``). Levels, work-system
+elements, the action hierarchy and factor types are code lists in ``definitions/codelists``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from npcs_review.models._base import Model, Text
+from npcs_review.models._types import Coded, Id, Maybe, PartialDate
+
+__all__ = [
+    "LINK_KINDS",
+    "OUTCOME_ID",
+    "Barrier",
+    "Event",
+    "Evidence",
+    "Factor",
+    "Finding",
+    "Link",
+    "Recommendation",
+    "Review",
+    "TeamMember",
+]
+
+#: The id of the outcome node: the incident the case file describes.
+OUTCOME_ID = "outcome"
+
+LinkKind = Literal[
+    "contributes_to", "precedes", "breaches", "holds", "addresses", "supports", "evidenced_by"
+]
+#: Which kinds of node each link kind may join: (allowed sources, allowed targets).
+LINK_KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "contributes_to": (
+        frozenset({"factor", "event", "barrier"}),
+        frozenset({"factor", "event", "outcome", "barrier"}),
+    ),
+    "precedes": (frozenset({"event"}), frozenset({"event", "outcome"})),
+    "breaches": (frozenset({"factor", "event"}), frozenset({"barrier"})),
+    "holds": (frozenset({"barrier"}), frozenset({"event", "outcome", "factor"})),
+    "addresses": (frozenset({"recommendation"}), frozenset({"factor", "barrier"})),
+    "supports": (frozenset({"finding"}), frozenset({"factor", "barrier"})),
+    "evidenced_by": (frozenset({"factor", "event", "barrier", "finding"}), frozenset({"evidence"})),
+}
+Role = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class TeamMember(Model):
+    """A member of the review team, by role: never a name."""
+
+    role: Role
+    """E.g. "facilitator", "CPS supervisor (not involved in the case)", "pediatrician"."""
+    agency_type: Role | None = None
+    """The kind of agency the member comes from (e.g. "hospital", "law enforcement")."""
+
+
+class Event(Model):
+    """A point on the incident's timeline or a decision, with its local rationality."""
+
+    id: Id
+    """Local id."""
+    date: Maybe[PartialDate]
+    """When it happened."""
+    description: Text
+    """What happened, in neutral words, with roles."""
+    is_decision: bool = False
+    """Whether this is a decision someone made."""
+    actor_roles: list[Role] = Field(default_factory=list)
+    """Who was involved, by role."""
+    level: Annotated[str, Coded("system_level")] | None = None
+    """The system level of the people acting (code list ``system_level``)."""
+    local_rationality: Text | None = None
+    """What made sense to the people involved at the time, and why (from the debrief)."""
+
+
+class Factor(Model):
+    """A condition, decision, omission or variability that shaped the outcome."""
+
+    id: Id
+    """Local id."""
+    statement: Text
+    """The factor as a mechanism: what, and how it influenced what followed."""
+    level: Annotated[str, Coded("system_level")]
+    """The system level it sits at (code list ``system_level``)."""
+    work_system_elements: list[Annotated[str, Coded("work_system_element")]] = Field(
+        default_factory=list
+    )
+    """SEIPS work-system elements it touches (code list ``work_system_element``)."""
+    factor_type: Annotated[str, Coded("factor_type")]
+    """Condition, decision, omission, variability or protective (code list ``factor_type``)."""
+    latent: bool | None = None
+    """Latent (a condition lying in wait) or active; by default latent at supervision and above."""
+    confidence: Annotated[str, Coded("confidence")] | None = None
+    """How confident the team is (code list ``confidence``)."""
+    taxonomy_codes: dict[
+        Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.-]*$")],
+        Annotated[str, StringConstraints(min_length=1, max_length=100)],
+    ] = Field(default_factory=dict)
+    """Codes in other taxonomies (e.g. a jurisdiction's review-tool items), by taxonomy id."""
+    duty: Text | None = None
+    """For an omission: the policy, standard or expectation in force at the time that called
+    for the action (RCA² rule of causation 5)."""
+    no_action_rationale: Text | None = None
+    """Why the team recommends no action on this factor, when it decided so."""
+
+
+class Barrier(Model):
+    """A defence that was expected to stop harm, and whether it held."""
+
+    id: Id
+    """Local id."""
+    description: Text
+    """The defence, in neutral words."""
+    barrier_type: Annotated[str, Coded("barrier_type")]
+    """Kind of defence (code list ``barrier_type``)."""
+    state: Annotated[str, Coded("barrier_state")]
+    """Held, partially held, breached or absent (code list ``barrier_state``)."""
+    level: Annotated[str, Coded("system_level")]
+    """The system level it belongs to (code list ``system_level``)."""
+
+
+class Finding(Model):
+    """A conclusion of the review team."""
+
+    id: Id
+    """Local id."""
+    text: Text
+    """The finding, in neutral, mechanism-based words."""
+
+
+class Recommendation(Model):
+    """An action the team recommends, with its strength, owner, date, measure and status."""
+
+    id: Id
+    """Local id."""
+    text: Text
+    """What should change."""
+    action_strength: Annotated[str, Coded("action_strength")]
+    """Stronger, intermediate or weaker on the RCA² hierarchy (code list ``action_strength``)."""
+    action_type: Annotated[str, Coded("action_type")] | None = None
+    """The kind of action (code list ``action_type``)."""
+    owner_role: Role | None = None
+    """Who is responsible, by role."""
+    due_date: Maybe[PartialDate] | None = None
+    """When it is due."""
+    measure: Text | None = None
+    """How its effect will be measured."""
+    status: Annotated[str, Coded("recommendation_status")] = "proposed"
+    """proposed → accepted → implemented → verified, or declined (code list
+    ``recommendation_status``)."""
+    status_reason: Text | None = None
+    """Why, when declined."""
+
+
+class Evidence(Model):
+    """A source the review relied on, and when it became available."""
+
+    id: Id
+    """Local id."""
+    source_type: Annotated[str, Coded("evidence_source")]
+    """Where it comes from (code list ``evidence_source``)."""
+    description: Text
+    """What it is, without identifiers."""
+    available_at: Maybe[PartialDate]
+    """When it existed or could have been known (for hindsight checks)."""
+
+
+class Link(Model):
+    """A typed, directed link between two nodes of the review graph."""
+
+    kind: LinkKind
+    """What the link means."""
+    source: Id
+    """Id of the node it starts from."""
+    target: Id
+    """Id of the node it points to (``outcome`` for the incident)."""
+    mechanism: Text | None = None
+    """For contributes_to: how the source influenced the target (RCA² rule of causation 1)."""
+    strength: Annotated[str, Coded("link_strength")] | None = None
+    """For contributes_to: weak, moderate or strong (code list ``link_strength``)."""
+    confidence: Annotated[str, Coded("confidence")] | None = None
+    """How confident the team is in the link (code list ``confidence``)."""
+    evidence: list[Id] = Field(default_factory=list)
+    """Ids of evidence items that support the link."""
+
+
+class Review(Model):
+    """The review of the incident and its systemic factor graph."""
+
+    type: Annotated[str, Coded("review_type")]
+    """Kind of review (code list ``review_type``)."""
+    started: Maybe[PartialDate] | None = None
+    """When the review started."""
+    completed: Maybe[PartialDate] | None = None
+    """When the review was completed; nothing in the case may be dated after it."""
+    method: Annotated[str, Coded("review_method")] | None = None
+    """The analysis method (code list ``review_method``)."""
+    team: list[TeamMember] = Field(default_factory=list)
+    """The team, by role."""
+    debrief_notes: Text | None = None
+    """Notes from the debriefs; quoted interview text goes in double quotes."""
+    level_labels: dict[Annotated[str, Coded("system_level")], Role] = Field(default_factory=dict)
+    """The jurisdiction's own names for the system levels, by level code."""
+    events: list[Event] = Field(default_factory=list)
+    """The timeline of the incident and the decisions before it."""
+    factors: list[Factor] = Field(default_factory=list)
+    """Systemic factors."""
+    barriers: list[Barrier] = Field(default_factory=list)
+    """Defences and whether they held."""
+    findings: list[Finding] = Field(default_factory=list)
+    """The team's conclusions."""
+    recommendations: list[Recommendation] = Field(default_factory=list)
+    """Recommended actions."""
+    evidence: list[Evidence] = Field(default_factory=list)
+    """Sources relied on."""
+    links: list[Link] = Field(default_factory=list)
+    """The graph's links."""
