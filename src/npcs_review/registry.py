@@ -141,6 +141,12 @@ class Profile:
     triggers: tuple[tuple[ReviewTrigger, Node], ...]
     source: ProfileFile
     file: str
+    citations: Mapping[int, tuple[Citation, ...]] = attrs.field(factory=dict, eq=False)
+    """The citations of each term choice and trigger, compiled once (keyed by object id)."""
+
+    def cited(self, item: ProfileTerm | ReviewTrigger) -> tuple[Citation, ...]:
+        """The compiled citations of one of this profile's term choices or triggers."""
+        return self.citations.get(id(item)) or _citations(item.citations)
 
     def term(self, term: str, day: date | None) -> ProfileTerm | None:
         """The choice in force for ``term`` on ``day`` (``None``: the current one)."""
@@ -575,6 +581,8 @@ def _profile(
                 set(model.terms),
             )
             triggers.append((trigger, node))
+    cited = {id(c): _citations(c.citations) for choices in model.terms.values() for c in choices}
+    cited |= {id(t): _citations(t.citations) for t in model.review_triggers}
     return Profile(
         model.id,
         model.version,
@@ -584,6 +592,7 @@ def _profile(
         tuple(triggers),
         model,
         file,
+        MappingProxyType(cited),
     )
 
 

@@ -7,13 +7,13 @@ applies a jurisdiction's chosen definitions, parameters and review triggers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
 import attrs
 
-from npcs_review.engine.criteria import Context, evaluate
+from npcs_review.engine.criteria import Context, Node, evaluate
 from npcs_review.engine.decision import (
     Citation,
     Decision,
@@ -24,7 +24,7 @@ from npcs_review.engine.decision import (
 )
 from npcs_review.models import MISSING, Case
 from npcs_review.models._types import date_bounds
-from npcs_review.registry import Definition, Registry, default_registry
+from npcs_review.registry import Definition, Indicator, Registry, default_registry
 
 __all__ = [
     "Classification",
@@ -45,9 +45,18 @@ class TriggerDecision:
     text: str
     review: str
     outcome: Outcome
-    trace: tuple[TraceStep, ...]
     missing_facts: tuple[str, ...]
     citations: tuple[Citation, ...]
+    explain: Callable[[], tuple[TraceStep, ...]] = attrs.field(repr=False, eq=False)
+    _cache: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False, eq=False)
+
+    @property
+    def trace(self) -> tuple[TraceStep, ...]:
+        """Every criterion as evaluated (computed when first asked for)."""
+        if "trace" not in self._cache:
+            self._cache["trace"] = self.explain()
+        trace: tuple[TraceStep, ...] = self._cache["trace"]
+        return trace
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready mapping."""
@@ -113,33 +122,35 @@ def _context(
     params: Mapping[str, Any],
     results: dict[tuple[str, tuple[tuple[str, str], ...]], IndicatorResult],
     used: set[Any] | None = None,
+    *,
+    trace: bool = False,
 ) -> Context:
+    """An evaluation context; indicators are computed once per parameter set and cached."""
+
     def indicator(ind_id: str, ctx: Context) -> tuple[Any, list[TraceStep], set[str]]:
         ind = registry.indicators[ind_id]
         values = {k: ctx.params.get(k, v) for k, v in ind.parameters.items()}
         key = (ind_id, tuple(sorted((k, repr(v)) for k, v in values.items())))
         if key not in results:
-            inner = Context(ctx.case, {**ind.parameters, **values}, ctx.indicator, ctx.incident)
-            value, steps, missing = evaluate(ind.expression, inner)
+            inner = Context(
+                ctx.case, {**ind.parameters, **values}, ctx.indicator, ctx.incident, trace=False
+            )
+            value, _, missing = evaluate(ind.expression, inner)
+
+            def explain(inner: Context = inner, ind: Indicator = ind) -> tuple[TraceStep, ...]:
+                traced = attrs.evolve(inner, trace=True)
+                return tuple(evaluate(ind.expression, traced)[1])
+
             results[key] = IndicatorResult(
-                ind_id, ind.title, value, values, tuple(steps), tuple(sorted(missing))
+                ind_id, ind.title, value, values, tuple(sorted(missing)), explain
             )
         if used is not None:
             used.add(key)
         found = results[key]
-        return found.value, list(found.trace), set(found.missing_facts)
+        steps = list(found.trace) if ctx.trace else []
+        return found.value, steps, set(found.missing_facts)
 
-    return Context(case, dict(params), indicator, _incident_span(case))
-
-
-def _reason(outcome: Outcome, steps: list[TraceStep], missing: Iterable[str]) -> str:
-    if outcome == "meets":
-        return "every criterion is met"
-    if outcome == "indeterminate":
-        return "not enough facts: needs " + ", ".join(missing)
-    failed = [s for s in steps if s.depth == 1 and s.result == "does_not_meet"]
-    first = failed[0] if failed else next((s for s in steps if s.result == "does_not_meet"), None)
-    return f"not met: {first.text}" if first else "not met"
+    return Context(case, dict(params), indicator, _incident_span(case), trace=trace)
 
 
 def evaluate_definition(
@@ -152,24 +163,32 @@ def evaluate_definition(
     effective_on: str | None = None,
     _results: dict[Any, IndicatorResult] | None = None,
     _used: set[Any] | None = None,
+    _citations: tuple[Citation, ...] = (),
 ) -> Decision:
-    """Decide whether ``case`` meets one definition, with the given parameter values."""
+    """Decide whether ``case`` meets one definition, with the given parameter values.
+
+    The outcome and missing facts are computed at once; the trace (and the reason drawn from
+    it) when first asked for.
+    """
     registry = registry or default_registry()
     params = {**definition.parameters, **(parameters or {})}
-    ctx = _context(case, registry, params, _results if _results is not None else {}, _used)
-    value, steps, missing = evaluate(definition.criteria, ctx)
-    outcome = outcome_of(value)
-    ordered = tuple(sorted(missing))
+    results = _results if _results is not None else {}
+    ctx = _context(case, registry, params, results, _used)
+    value, _, missing = evaluate(definition.criteria, ctx)
+
+    def explain() -> tuple[TraceStep, ...]:
+        traced = _context(case, registry, params, results, trace=True)
+        return tuple(evaluate(definition.criteria, traced)[1])
+
     return Decision(
         definition.term,
         definition.id,
         definition.version,
         definition.title,
-        outcome,
-        _reason(outcome, steps, ordered),
-        tuple(steps),
-        ordered,
-        definition.citations,
+        outcome_of(value),
+        tuple(sorted(missing)),
+        definition.citations + _citations,
+        explain,
         profile_id,
         {k: params[k] for k in sorted(params)},
         effective_on,
@@ -228,50 +247,47 @@ def classify(
             definition = registry.definition(choice.definition)
             params = {**chosen_profile.parameters, **choice.parameters}
             params = {k: v for k, v in params.items() if k in definition.parameters}
-            decision = evaluate_definition(
-                case,
-                definition,
-                registry=registry,
-                parameters=params,
-                profile_id=chosen_profile.id,
-                effective_on=shown_day,
-                _results=results,
-                _used=used,
-            )
             decisions.append(
-                attrs.evolve(
-                    decision,
-                    citations=decision.citations
-                    + tuple(
-                        Citation(c.document, c.section, c.url, c.verified) for c in choice.citations
-                    ),
+                evaluate_definition(
+                    case,
+                    definition,
+                    registry=registry,
+                    parameters=params,
+                    profile_id=chosen_profile.id,
+                    effective_on=shown_day,
+                    _results=results,
+                    _used=used,
+                    _citations=chosen_profile.cited(choice),
                 )
             )
         by_term = {d.term: d for d in decisions}
 
-        def term_outcome(term: str) -> tuple[Any, list[TraceStep], set[str]]:
+        def term_outcome(term: str, traced: bool) -> tuple[Any, list[TraceStep], set[str]]:
             found = by_term.get(term)
             if found is None:  # no definition in force for the term on this date
                 return None, [], set()
             value = {"meets": True, "does_not_meet": False}.get(found.outcome)
-            return value, list(found.trace), set(found.missing_facts)
+            return value, list(found.trace) if traced else [], set(found.missing_facts)
 
         for trigger, node in chosen_profile.triggers:
             ctx = _context(case, registry, chosen_profile.parameters, results, used)
-            ctx.term = term_outcome
-            value, steps, missing = evaluate(node, ctx)
+            ctx.term = lambda term: term_outcome(term, traced=False)
+            value, _, missing = evaluate(node, ctx)
+
+            def explain(node: Node = node) -> tuple[TraceStep, ...]:
+                traced = _context(case, registry, chosen_profile.parameters, results, trace=True)
+                traced.term = lambda term: term_outcome(term, traced=True)
+                return tuple(evaluate(node, traced)[1])
+
             triggers.append(
                 TriggerDecision(
                     trigger.id,
                     trigger.text,
                     trigger.review,
                     outcome_of(value),
-                    tuple(steps),
                     tuple(sorted(missing)),
-                    tuple(
-                        Citation(c.document, c.section, c.url, c.verified)
-                        for c in trigger.citations
-                    ),
+                    chosen_profile.cited(trigger),
+                    explain,
                 )
             )
     return Classification(
@@ -294,8 +310,16 @@ class Disagreement:
     definitions: Mapping[str, str]
     parameters: Mapping[str, Mapping[str, Any]]
     """For each parameter whose value differs between the profiles: its value per profile."""
-    criteria: Mapping[str, Mapping[str, Outcome]]
-    """For each criterion whose result differs: its result per profile."""
+    decisions: Mapping[str, Decision] = attrs.field(repr=False, eq=False)
+
+    @property
+    def criteria(self) -> dict[str, dict[str, Outcome]]:
+        """For each criterion whose result differs: its result per profile (from the traces)."""
+        results: dict[str, dict[str, Outcome]] = {}
+        for p, d in self.decisions.items():
+            for step in d.trace:
+                results.setdefault(f"{step.criterion}: {step.text}", {})[p] = step.result
+        return {k: v for k, v in results.items() if len(set(v.values())) > 1}
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready mapping."""
@@ -354,18 +378,13 @@ def compare_profiles(
             for name in names
             if len({repr(d.parameters.get(name)) for d in decided.values()}) > 1
         }
-        results: dict[str, dict[str, Outcome]] = {}
-        for p, d in decided.items():
-            for step in d.trace:
-                results.setdefault(f"{step.criterion}: {step.text}", {})[p] = step.result
-        criteria = {k: v for k, v in results.items() if len(set(v.values())) > 1}
         disagreements.append(
             Disagreement(
                 term,
                 {p: d.outcome for p, d in decided.items()},
                 {p: d.definition_id for p, d in decided.items()},
                 params,
-                criteria,
+                decided,
             )
         )
     return Comparison(runs, tuple(disagreements))

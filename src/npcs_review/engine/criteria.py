@@ -266,6 +266,8 @@ class Context:
     incident: Span | None = None
     cache: dict[Any, Any] = attrs.field(factory=dict)
     term: Callable[[str], tuple[Any, list[TraceStep], set[str]]] | None = None
+    trace: bool = True
+    """Record trace steps; without, evaluation stops at the first decisive part."""
 
 
 _ABSENT = object()
@@ -373,6 +375,8 @@ def evaluate(
     if isinstance(node, NotNode):
         value, steps, missing = evaluate(node.part, ctx, base, base_ptr, depth + 1)
         result = None if value is None else not value
+        if not ctx.trace:
+            return result, [], missing
         step = TraceStep(
             node.id or "not",
             node.text or "not the following",
@@ -413,13 +417,16 @@ def _eval_compare(
             observed, inner, inner_missing = ctx.term(node.term or "")
         else:
             observed, inner, inner_missing = None, [], set()
-        nested = [attrs.evolve(s, depth=s.depth + depth + 1) for s in inner]
+        if ctx.trace:
+            nested = [attrs.evolve(s, depth=s.depth + depth + 1) for s in inner]
         result = _compare(node.op, observed, target)
         if result is None:
             missing |= inner_missing
     else:
         observed = ctx.params.get(node.param or "")
         result = _compare(node.op, observed, target)
+    if not ctx.trace:
+        return result, [], missing
     step = TraceStep(
         node.id or node.indicator or node.term or "criterion",
         node.text or _describe(node, target),
@@ -447,9 +454,13 @@ def _eval_junction(
             missing |= part_missing
         elif value is not is_all:  # a false part of all, a true part of any
             decisive = True
+            if not ctx.trace:
+                break
     result: Truth = (not is_all) if decisive else (None if undecided else is_all)
     if result is not None:
         missing = set()
+    if not ctx.trace:
+        return result, steps, missing
     text = node.text or ("all of the following" if is_all else "any of the following")
     step = TraceStep(
         node.id or ("all" if is_all else "any"), text, None, None, outcome_of(result), depth
@@ -513,6 +524,8 @@ def _eval_some(
             )
     if result is False and not considered and node.none_means == "indeterminate":
         result, missing = None, {pointer}
+    if not ctx.trace:
+        return result, [], missing
     matched = "a match" if result else ("no match" if result is False else "no certain match")
     step = TraceStep(
         node.id or "some",
@@ -658,6 +671,8 @@ def _eval_count(
         if value is not None:
             missing = set()
         result_text = outcome_of(value)
+    if not ctx.trace:
+        return value, [], missing
     shown = f"{definite}" if definite == possible else f"{definite} to {possible}"
     step = TraceStep(
         node.id or "count",

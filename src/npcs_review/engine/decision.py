@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 import attrs
@@ -13,9 +14,21 @@ __all__ = [
     "Outcome",
     "TraceStep",
     "outcome_of",
+    "reason_for",
 ]
 
 Outcome = Literal["meets", "does_not_meet", "indeterminate"]
+
+
+def reason_for(outcome: Outcome, steps: tuple[TraceStep, ...], missing: tuple[str, ...]) -> str:
+    """The one-line reason for an outcome: what is missing, or the first criterion not met."""
+    if outcome == "meets":
+        return "every criterion is met"
+    if outcome == "indeterminate":
+        return "not enough facts: needs " + ", ".join(missing)
+    failed = [s for s in steps if s.depth == 1 and s.result == "does_not_meet"]
+    first = failed[0] if failed else next((s for s in steps if s.result == "does_not_meet"), None)
+    return f"not met: {first.text}" if first else "not met"
 
 
 def outcome_of(value: bool | None) -> Outcome:
@@ -80,8 +93,18 @@ class IndicatorResult:
     value: Any
     """For a truth indicator: True, False or None; for a count: ``[definite, possible]``."""
     parameters: dict[str, Any]
-    trace: tuple[TraceStep, ...]
     missing_facts: tuple[str, ...]
+    explain: Callable[[], tuple[TraceStep, ...]] = attrs.field(repr=False, eq=False)
+    """Computes the trace when it is first asked for (classifying stays fast)."""
+    _cache: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False, eq=False)
+
+    @property
+    def trace(self) -> tuple[TraceStep, ...]:
+        """Every criterion of the indicator as evaluated."""
+        if "trace" not in self._cache:
+            self._cache["trace"] = self.explain()
+        trace: tuple[TraceStep, ...] = self._cache["trace"]
+        return trace
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready mapping."""
@@ -105,10 +128,10 @@ class Decision:
         definition_version: its version.
         title: the definition's title.
         outcome: meets, does_not_meet or indeterminate ("not enough facts" is an outcome).
-        reason: one line a reader can act on.
-        trace: every criterion as evaluated.
         missing_facts: pointers whose values would settle an indeterminate outcome.
         citations: the definition's sources.
+        explain: computes the trace (every criterion as evaluated) on demand; ``trace`` and
+            ``reason`` (one line a reader can act on) read it.
         profile_id: the jurisdiction profile that chose the definition, if any.
         parameters: the parameter values used.
         effective_on: the date used to choose the definition in force.
@@ -119,13 +142,26 @@ class Decision:
     definition_version: str
     title: str
     outcome: Outcome
-    reason: str
-    trace: tuple[TraceStep, ...]
     missing_facts: tuple[str, ...]
     citations: tuple[Citation, ...]
+    explain: Callable[[], tuple[TraceStep, ...]] = attrs.field(repr=False, eq=False)
     profile_id: str | None = None
     parameters: dict[str, Any] = attrs.field(factory=dict)
     effective_on: str | None = None
+    _cache: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False, eq=False)
+
+    @property
+    def trace(self) -> tuple[TraceStep, ...]:
+        """Every criterion as evaluated (computed when first asked for)."""
+        if "trace" not in self._cache:
+            self._cache["trace"] = self.explain()
+        trace: tuple[TraceStep, ...] = self._cache["trace"]
+        return trace
+
+    @property
+    def reason(self) -> str:
+        """One line a reader can act on."""
+        return reason_for(self.outcome, self.trace, self.missing_facts)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready mapping with a stable key order."""
