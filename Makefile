@@ -6,6 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 EXAMPLE ?= examples/near-fatality-abusive-head-trauma.yaml
+# ajv (JavaScript) checks the exported schemas in strict mode when Node.js and npm are present.
+NPM := $(shell command -v npm)
+JS_STAMP := $(if $(NPM),tests/js/node_modules/.installed,)
 
 .PHONY: demo test lint types unit bench clean schemas
 
@@ -30,8 +33,12 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) $(JS_STAMP)
 	$(BIN)/pytest
+
+tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.json
+	npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
+	touch $@
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_validate.py
@@ -40,4 +47,4 @@ clean:
 	rm -rf $(VENV) dist build .mypy_cache .ruff_cache .pytest_cache
 
 schemas: $(STAMP)
-	$(BIN)/python -c "from npcs_review.schema import write_meta_schemas; write_meta_schemas()"
+	$(BIN)/python -c "from npcs_review.schema import export_schemas; export_schemas()"

@@ -29,7 +29,9 @@ class SourceModel(BaseModel):
     id: str = Field(pattern=_ID, description="Local id that values refer to.")
     document: str = Field(min_length=1, description="Title of the cited document.")
     section: str | None = Field(default=None, description="Section, field or table cited.")
-    url: str | None = Field(default=None, pattern=r"^https?://", description="Where to read it.")
+    url: str | None = Field(
+        default=None, pattern=r"^https?://\S+$", description="Where to read it."
+    )
 
 
 class CodeValueModel(BaseModel):
@@ -52,16 +54,16 @@ class CodeListFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: str = Field(pattern=_ID, description="Equals the file name without extension.")
-    kind: Literal["codelist"]
-    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
-    title: str = Field(min_length=1)
-    description: str = Field(min_length=1)
+    kind: Literal["codelist"] = Field(description="The kind of definition file.")
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$", description="Version of the list.")
+    title: str = Field(min_length=1, description="Short name.")
+    description: str = Field(min_length=1, description="What the list is for, in plain words.")
     status: Literal["proposed", "adopted", "reference"] = Field(
         description="proposed: the partnership's draft standard (v0.x); reference: copied "
         "from an external standard; adopted: approved by the partnership."
     )
-    sources: list[SourceModel] = Field(min_length=1)
-    values: list[CodeValueModel] = Field(min_length=1)
+    sources: list[SourceModel] = Field(min_length=1, description="The documents cited.")
+    values: list[CodeValueModel] = Field(min_length=1, description="The values, in order.")
 
 
 @attrs.frozen

@@ -53,7 +53,7 @@ class Citation(_Strict):
     """Title of the document (e.g. "Child Abuse Prevention and Treatment Act, 42 U.S.C. 5106a")."""
     section: str | None = None
     """Section, paragraph or field."""
-    url: str | None = Field(default=None, pattern=r"^https?://")
+    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
     """Where to read it."""
     verified: Literal["primary", "mirror", "secondary"] = "primary"
     """How the wording was checked: in the official text, in a verbatim mirror, or only in a
@@ -125,24 +125,33 @@ class All(_Strict):
     """Met when every part is met; not met when any is not met; otherwise indeterminate."""
 
     id: DefinitionId | None = None
+    """Stable id of the criterion (shown in traces and diffs)."""
     text: str | None = None
+    """The criterion in plain words, ideally the source's own."""
     all: list[Expression] = Field(min_length=1)
+    """The parts, all of which must be met."""
 
 
 class AnyOf(_Strict):
     """Met when any part is met; not met when every part is not met; otherwise indeterminate."""
 
     id: DefinitionId | None = None
+    """Stable id of the criterion (shown in traces and diffs)."""
     text: str | None = None
+    """The criterion in plain words, ideally the source's own."""
     any: list[Expression] = Field(min_length=1)
+    """The parts, one of which must be met."""
 
 
 class Not(_Strict):
     """Met when the part is not met (indeterminate stays indeterminate)."""
 
     id: DefinitionId | None = None
+    """Stable id of the criterion (shown in traces and diffs)."""
     text: str | None = None
+    """The criterion in plain words, ideally the source's own."""
     not_: Expression = Field(alias="not")
+    """The part that must not be met."""
 
 
 class Window(_Strict):
@@ -169,7 +178,9 @@ class Some(_Strict):
     """
 
     id: DefinitionId | None = None
+    """Stable id of the criterion (shown in traces and diffs)."""
     text: str | None = None
+    """The criterion in plain words, ideally the source's own."""
     some: str = Field(pattern=_POINTER)
     """Pointer to the list."""
     ref: str | None = Field(default=None, pattern=_POINTER)
@@ -192,7 +203,9 @@ class Count(_Strict):
     """
 
     id: DefinitionId | None = None
+    """Stable id of the criterion (shown in traces and diffs)."""
     text: str | None = None
+    """The criterion in plain words, ideally the source's own."""
     count: str = Field(pattern=_POINTER)
     """Pointer to the list (usually ``/history``)."""
     where: Expression | None = None
@@ -286,6 +299,7 @@ class IncidentDefinitionFile(_DefinitionBase):
     """An incident definition: criteria that a case meets, does not meet, or cannot settle."""
 
     kind: Literal["incident_definition"]
+    """The kind of definition file (fixed for each kind)."""
     term: DefinitionId
     """The concept it defines (code list ``definition_term``); profiles choose one
     definition per term."""
@@ -303,6 +317,7 @@ class IndicatorFile(_DefinitionBase):
     """A derived indicator, computed from the case (usually the agency-history timeline)."""
 
     kind: Literal["indicator"]
+    """The kind of definition file (fixed for each kind)."""
     value: Literal["truth", "count"]
     """``truth``: met / not met / indeterminate; ``count``: a number (with an uncertain range)."""
     expression: Expression
@@ -356,6 +371,7 @@ class ProfileFile(_Strict):
     """A jurisdiction profile: the jurisdiction's definitions, parameters and triggers."""
 
     kind: Literal["jurisdiction_profile"]
+    """The kind of definition file (fixed for each kind)."""
     id: DefinitionId
     """Equals the file name, and the jurisdiction code (e.g. ``us_ky``) for a state."""
     version: str = Field(pattern=_VERSION)
@@ -402,6 +418,7 @@ class CrosswalkFile(_Strict):
     """A mapping between a standard code list and another system's codes."""
 
     kind: Literal["crosswalk"]
+    """The kind of definition file (fixed for each kind)."""
     id: DefinitionId
     """Equals the file name."""
     version: str = Field(pattern=_VERSION)

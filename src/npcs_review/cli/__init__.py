@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from npcs_review.cli import classify, definitions, validate
+from npcs_review.cli import classify, definitions, schema, validate
 
 app = typer.Typer(
     name="npcs-review",
@@ -21,6 +21,8 @@ app.command("validate")(validate.validate)
 app.command("overview")(validate.overview)
 app.command("classify")(classify.classify)
 app.add_typer(definitions.app, name="definitions")
+app.add_typer(schema.app, name="schema")
+app.command("migrate")(schema.migrate)
 
 
 def main() -> None:

@@ -212,7 +212,7 @@ class Case(Model):
     schema_version: Literal["0.1"]
     """The case-file schema version this document follows."""
     case: CaseInfo
-    """Who owns the case."""
+    """Who owns the case: the agency's case id and the jurisdiction."""
     child: Child
     """The child."""
     persons: list[Person] = Field(default_factory=list)

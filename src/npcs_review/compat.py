@@ -1,0 +1,109 @@
+"""Schema compatibility: find the changes that would break documents or consumers.
+
+A change is *breaking* when a document valid under the old schema may be invalid under the new
+one: a property removed (with ``additionalProperties: false``), a new required property, a
+type, ``const`` or ``pattern`` changed, an ``enum`` value removed, a bound tightened. Released
+schemas are kept in ``definitions/schemas/released/``; the test suite fails when the current
+schema breaks one of them without a new major version (for 0.x versions, a new minor).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["breaking_changes", "needs_new_major"]
+
+_TIGHTER = {
+    "minimum": 1,
+    "exclusiveMinimum": 1,
+    "minLength": 1,
+    "minItems": 1,
+    "maximum": -1,
+    "exclusiveMaximum": -1,
+    "maxLength": -1,
+    "maxItems": -1,
+}
+
+
+def _resolve(schema: dict[str, Any], node: Any) -> Any:
+    while (
+        isinstance(node, dict)
+        and isinstance(node.get("$ref"), str)
+        and node["$ref"].startswith("#/$defs/")
+    ):
+        node = {
+            **schema["$defs"][node["$ref"].split("/")[-1]],
+            **{k: v for k, v in node.items() if k != "$ref"},
+        }
+    return node
+
+
+def breaking_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """List the breaking changes from ``old`` to ``new`` (empty when compatible)."""
+    found: list[str] = []
+    _compare(old, new, old, new, "", found, set())
+    return sorted(set(found))
+
+
+def _compare(
+    old_root: dict[str, Any],
+    new_root: dict[str, Any],
+    old: Any,
+    new: Any,
+    path: str,
+    found: list[str],
+    seen: set[tuple[int, int]],
+) -> None:
+    old, new = _resolve(old_root, old), _resolve(new_root, new)
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return
+    key = (id(old), id(new))
+    if key in seen:
+        return
+    seen.add(key)
+    where = path or "/"
+    for word in ("type", "const", "pattern"):
+        if word in new and old.get(word) != new[word]:
+            found.append(f"{where}: {word} changed from {old.get(word)!r} to {new[word]!r}")
+    if "enum" in new:
+        removed = set(map(repr, old.get("enum", []))) - set(map(repr, new["enum"]))
+        if "enum" not in old or removed:
+            found.append(f"{where}: enum values removed: {', '.join(sorted(removed)) or 'all'}")
+    for word, sign in _TIGHTER.items():
+        if word in new and (word not in old or (new[word] - old[word]) * sign > 0):
+            found.append(f"{where}: {word} tightened to {new[word]}")
+    if new.get("additionalProperties") is False and old.get("additionalProperties") is not False:
+        found.append(f"{where}: additional properties no longer allowed")
+    old_props, new_props = old.get("properties", {}), new.get("properties", {})
+    for name in sorted(set(new.get("required", [])) - set(old.get("required", []))):
+        found.append(f"{where}: property {name!r} is newly required")
+    for name in sorted(set(old_props) - set(new_props)):
+        if new.get("additionalProperties") is False:
+            found.append(f"{where}: property {name!r} removed")
+    for name in sorted(set(old_props) & set(new_props)):
+        _compare(
+            old_root,
+            new_root,
+            old_props[name],
+            new_props[name],
+            f"{path}/properties/{name}",
+            found,
+            seen,
+        )
+    for word in ("items", "additionalProperties"):
+        if isinstance(old.get(word), dict) and isinstance(new.get(word), dict):
+            _compare(old_root, new_root, old[word], new[word], f"{path}/{word}", found, seen)
+    for word in ("anyOf", "oneOf"):
+        if isinstance(old.get(word), list) and isinstance(new.get(word), list):
+            if len(new[word]) < len(old[word]):
+                found.append(f"{where}: {word} lost alternatives")
+            for i, (a, b) in enumerate(zip(old[word], new[word], strict=False)):
+                _compare(old_root, new_root, a, b, f"{path}/{word}/{i}", found, seen)
+
+
+def needs_new_major(old_version: str, new_version: str) -> bool:
+    """True when ``new_version`` does not start a new major (for 0.x: a new minor)."""
+    old_parts = [int(p) for p in old_version.split(".")]
+    new_parts = [int(p) for p in new_version.split(".")]
+    position = 0 if old_parts[0] > 0 else 1
+    return new_parts[: position + 1] <= old_parts[: position + 1]

@@ -1,0 +1,140 @@
+"""Documents this library writes: the schema of classification output.
+
+These models describe (and test) what ``Classification.to_dict()`` produces, so that other
+tools can validate the JSON that ``npcs-review classify --format json`` prints.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, JsonValue
+
+from npcs_review.models._base import Model
+
+__all__ = [
+    "CitationOut",
+    "ClassificationOutput",
+    "DecisionOut",
+    "IndicatorOut",
+    "TraceStepOut",
+    "TriggerOut",
+]
+
+OutcomeValue = Literal["meets", "does_not_meet", "indeterminate"]
+
+
+class CitationOut(Model):
+    """A source of a definition, profile choice or trigger."""
+
+    document: str
+    """Title of the cited document."""
+    section: str | None
+    """Section, paragraph or field cited."""
+    url: str | None
+    """Where to read it."""
+    verified: Literal["primary", "mirror", "secondary"]
+    """How the wording was checked: official text, verbatim mirror, or secondary summary."""
+
+
+class TraceStepOut(Model):
+    """One criterion as evaluated."""
+
+    criterion: str
+    """The criterion's id (or its kind when it has none)."""
+    text: str
+    """The criterion in plain words."""
+    pointer: str | None
+    """JSON pointer of the fact examined, if any."""
+    observed: JsonValue
+    """The value found there (null when absent)."""
+    result: OutcomeValue
+    """The criterion's outcome."""
+    depth: int = Field(ge=0)
+    """Nesting level, for display."""
+
+
+class DecisionOut(Model):
+    """Whether the case meets one definition, and why."""
+
+    term: str
+    """The concept decided (code list ``definition_term``)."""
+    definition_id: str
+    """The definition applied."""
+    definition_version: str
+    """Its version."""
+    title: str
+    """The definition's title."""
+    profile_id: str | None
+    """The jurisdiction profile that chose the definition, if any."""
+    effective_on: str | None
+    """The date used to choose the definitions in force (null: incident date unknown)."""
+    outcome: OutcomeValue
+    """meets, does_not_meet or indeterminate."""
+    reason: str
+    """One line a reader can act on."""
+    missing_facts: list[str]
+    """Pointers whose values would settle an indeterminate outcome."""
+    parameters: dict[str, JsonValue]
+    """Parameter values used."""
+    citations: list[CitationOut]
+    """Sources."""
+    trace: list[TraceStepOut]
+    """Every criterion as evaluated."""
+
+
+class TriggerOut(Model):
+    """Whether one review trigger applies."""
+
+    id: str
+    """The trigger's id in the profile."""
+    text: str
+    """The rule in plain words."""
+    review: str
+    """Who reviews and by when."""
+    outcome: OutcomeValue
+    """meets, does_not_meet or indeterminate."""
+    missing_facts: list[str]
+    """Pointers whose values would settle it."""
+    citations: list[CitationOut]
+    """Sources."""
+    trace: list[TraceStepOut]
+    """Every criterion as evaluated."""
+
+
+class IndicatorOut(Model):
+    """A derived indicator computed for the case."""
+
+    id: str
+    """The indicator's id."""
+    title: str
+    """Its title."""
+    value: JsonValue
+    """true/false/null, or [definite, possible] for a count."""
+    parameters: dict[str, JsonValue]
+    """Parameter values used (e.g. the look-back window)."""
+    missing_facts: list[str]
+    """Pointers whose values would settle it."""
+    trace: list[TraceStepOut]
+    """How it was computed."""
+
+
+class ClassificationOutput(Model):
+    """The classification of one case under one profile or the national set."""
+
+    profile_id: str | None
+    """The jurisdiction profile, or null for the national set."""
+    profile_version: str | None
+    """Its version."""
+    definitions_version: str
+    """Version of the definitions set used."""
+    effective_on: str | None
+    """The date whose definitions were applied."""
+    review_required: OutcomeValue | None
+    """Whether any review trigger applies (null when the profile has none)."""
+    decisions: list[DecisionOut]
+    """One decision per definition."""
+    review_triggers: list[TriggerOut]
+    """The profile's review triggers."""
+    indicators: list[IndicatorOut]
+    """Derived indicators the decisions used."""
