@@ -41,6 +41,7 @@ __all__ = [
     "load_case",
     "load_many",
     "parse_case",
+    "pointer_positions",
     "read_yaml",
     "write_text_atomic",
 ]
@@ -238,6 +239,21 @@ def read_yaml(
     except _NotYamlError as exc:
         return None, {}, [exc.problem]
     return parsed, locate.positions, []
+
+
+def pointer_positions(path: str | os.PathLike[str]) -> dict[str, tuple[int, int]]:
+    """Map every JSON pointer of a JSON or YAML file to its (line, column), for messages.
+
+    Returns an empty mapping when the file cannot be parsed (positions are a courtesy).
+    """
+    target = Path(path)
+    data = target.read_bytes().removeprefix(codecs.BOM_UTF8)
+    if _format_of(target) == "yaml":
+        return read_yaml(data, file=str(target))[1]
+    try:
+        return json_positions(data.decode("utf-8"))[0]
+    except UnicodeDecodeError:
+        return {}
 
 
 class _NotYamlError(Exception):

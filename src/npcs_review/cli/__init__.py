@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from npcs_review.cli import classify, definitions, schema, validate
+from npcs_review.cli import classify, definitions, lint, schema, validate
 
 app = typer.Typer(
     name="npcs-review",
@@ -20,6 +20,7 @@ app = typer.Typer(
 app.command("validate")(validate.validate)
 app.command("overview")(validate.overview)
 app.command("classify")(classify.classify)
+app.command("lint")(lint.lint)
 app.add_typer(definitions.app, name="definitions")
 app.add_typer(schema.app, name="schema")
 app.command("migrate")(schema.migrate)

@@ -1,0 +1,183 @@
+"""The lint engine: coded rules over a case and its review, with select/ignore and presets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import cached_property
+from typing import Any, Literal
+
+import attrs
+
+from npcs_review.models import Case
+
+__all__ = ["RULES", "Finding", "LintContext", "LintReport", "Rule", "rule"]
+
+Severity = Literal["error", "warning", "info"]
+_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@attrs.frozen
+class Finding:
+    """One lint finding: which rule, how severe, where, what, and how to fix it."""
+
+    code: str
+    slug: str
+    severity: Severity
+    pointer: str
+    message: str
+    suggestion: str | None = None
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping with a stable key order."""
+        return {
+            "code": self.code,
+            "slug": self.slug,
+            "severity": self.severity,
+            "file": self.file,
+            "pointer": self.pointer,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "suggestion": self.suggestion,
+        }
+
+
+@attrs.frozen
+class Rule:
+    """A lint rule: stable code and slug, default severity, what it checks, and its check."""
+
+    code: str
+    slug: str
+    severity: Severity
+    summary: str
+    check: Callable[[LintContext], Iterable[tuple[str, str, str | None]]]
+    """Yields (pointer, message, suggestion)."""
+
+
+#: Every rule, by code, in registration order.
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    code: str, slug: str, severity: Severity, summary: str
+) -> Callable[
+    [Callable[[LintContext], Iterable[tuple[str, str, str | None]]]],
+    Callable[[LintContext], Iterable[tuple[str, str, str | None]]],
+]:
+    """Register a rule (its code and slug must be new)."""
+
+    def register(
+        check: Callable[[LintContext], Iterable[tuple[str, str, str | None]]],
+    ) -> Callable[[LintContext], Iterable[tuple[str, str, str | None]]]:
+        if code in RULES or any(r.slug == slug for r in RULES.values()):
+            msg = f"lint rule {code} / {slug} registered twice"
+            raise ValueError(msg)
+        RULES[code] = Rule(code, slug, severity, summary, check)
+        return check
+
+    return register
+
+
+class LintContext:
+    """What the rules read: the case and, computed once when a rule asks, its graph.
+
+    Also the analyses of the graph and the case's classification.
+    """
+
+    def __init__(self, case: Case) -> None:
+        self.case = case
+
+    @cached_property
+    def graph(self) -> Any:
+        """The review graph (networkx), or None without a review."""
+        if self.case.review is None:
+            return None
+        from npcs_review.graph.bridge import to_networkx  # noqa: PLC0415
+
+        return to_networkx(self.case)
+
+    @cached_property
+    def analysis(self) -> Any:
+        """All analyses of the review graph, or None."""
+        if self.graph is None:
+            return None
+        from npcs_review.graph.analysis import analyze  # noqa: PLC0415
+
+        return analyze(self.graph)
+
+    @cached_property
+    def classification(self) -> Any:
+        """The classification under the case's jurisdiction profile (else the national set)."""
+        from npcs_review.engine.classify import classify  # noqa: PLC0415
+        from npcs_review.registry import default_registry  # noqa: PLC0415
+
+        registry = default_registry()
+        profile = self.case.case.jurisdiction
+        return classify(self.case, profile=profile if profile in registry.profiles else None)
+
+
+@attrs.frozen
+class LintReport:
+    """Every finding for one case, sorted by place then code."""
+
+    findings: tuple[Finding, ...]
+    rules_run: tuple[str, ...]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Findings per severity."""
+        return {s: sum(f.severity == s for f in self.findings) for s in _ORDER}
+
+    @property
+    def failed(self) -> bool:
+        """Whether any finding is an error."""
+        return any(f.severity == "error" for f in self.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping."""
+        return {
+            "counts": self.counts,
+            "rules_run": list(self.rules_run),
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def _selected(tokens: Iterable[str] | None) -> set[str] | None:
+    if tokens is None:
+        return None
+    wanted: set[str] = set()
+    for token in tokens:
+        found = [r.code for r in RULES.values() if token in (r.code, r.slug)]
+        if not found:
+            known = ", ".join(f"{r.code} ({r.slug})" for r in RULES.values())
+            msg = f"no lint rule {token!r}; known: {known}"
+            raise KeyError(msg)
+        wanted.update(found)
+    return wanted
+
+
+def run_rules(
+    case: Case,
+    *,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] = (),
+    levels: Mapping[str, str] | None = None,
+) -> Iterator[Finding]:
+    """Run the rules on ``case`` and yield findings (unsorted, without file positions)."""
+    chosen = _selected(select)
+    ignored = _selected(ignore) or set()
+    context = LintContext(case)
+    for r in RULES.values():
+        level = (levels or {}).get(r.code) or (levels or {}).get(r.slug) or r.severity
+        if level == "off" or r.code in ignored or (chosen is not None and r.code not in chosen):
+            continue
+        for pointer, message, suggestion in r.check(context):
+            yield Finding(r.code, r.slug, level, pointer, message, suggestion)  # type: ignore[arg-type]
+
+
+def sort_key(f: Finding) -> tuple[Any, ...]:
+    """Findings in document order, then by code."""
+    return (f.line or 0, f.pointer, f.code, _ORDER[f.severity], f.message)

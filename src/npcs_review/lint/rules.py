@@ -1,0 +1,414 @@
+"""The lint rules. Each has a stable code (``NPR-L…``) and slug; see ``docs/lint.md``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from npcs_review.codelists import codelist
+from npcs_review.lint.config import identifier_patterns, phrases
+from npcs_review.lint.core import LintContext, rule
+from npcs_review.models import MISSING, Case
+
+__all__ = ["team_text"]
+
+Hit = tuple[str, str, str | None]
+_QUOTED = re.compile(r'"[^"\n]*"|“[^”\n]*”')
+
+
+def team_text(case: Case) -> Iterator[tuple[str, str]]:
+    """Yield (pointer, text) for every narrative field written by the agency or the team."""
+    if case.incident.summary:
+        yield "/incident/summary", case.incident.summary
+    for i, h in enumerate(case.history):
+        if h.note:
+            yield f"/history/{i}/note", h.note
+    for i, d in enumerate(case.determinations):
+        if d.note:
+            yield f"/determinations/{i}/note", d.note
+    review = case.review
+    if review is None:
+        return
+    if review.debrief_notes:
+        yield "/review/debrief_notes", review.debrief_notes
+    for i, e in enumerate(review.events):
+        yield f"/review/events/{i}/description", e.description
+        if e.local_rationality:
+            yield f"/review/events/{i}/local_rationality", e.local_rationality
+    for i, f in enumerate(review.factors):
+        yield f"/review/factors/{i}/statement", f.statement
+        if f.no_action_rationale:
+            yield f"/review/factors/{i}/no_action_rationale", f.no_action_rationale
+    for i, b in enumerate(review.barriers):
+        yield f"/review/barriers/{i}/description", b.description
+    for i, fd in enumerate(review.findings):
+        yield f"/review/findings/{i}/text", fd.text
+    for i, r in enumerate(review.recommendations):
+        yield f"/review/recommendations/{i}/text", r.text
+    for i, link in enumerate(review.links):
+        if link.mechanism:
+            yield f"/review/links/{i}/mechanism", link.mechanism
+
+
+def _unquoted(text: str) -> str:
+    """Blank out quoted interview text, keeping positions."""
+    return _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _language(context: LintContext, categories: set[str]) -> Iterator[Hit]:
+    for pointer, text in team_text(context.case):
+        plain = _unquoted(text)
+        for phrase, pattern in phrases():
+            if phrase.category in categories and pattern.search(plain):
+                yield (
+                    pointer,
+                    f"{phrase.category.replace('_', ' ')} language: \u201c{phrase.phrase}\u201d",
+                    phrase.suggestion,
+                )
+
+
+@rule(
+    "NPR-L101",
+    "hindsight-language",
+    "warning",
+    "Counterfactual or hindsight wording in team-written text (should have, failed to, "
+    "missed…); quoted interview text is skipped.",
+)
+def hindsight_language(context: LintContext) -> Iterator[Hit]:
+    """Counterfactual and hindsight phrases."""
+    yield from _language(context, {"counterfactual", "hindsight"})
+
+
+@rule(
+    "NPR-L102",
+    "blame-language",
+    "warning",
+    "Judgmental labels and negative descriptors (careless, human error, inadequate, poor…).",
+)
+def blame_language(context: LintContext) -> Iterator[Hit]:
+    """Judgmental words and negative descriptors where a mechanism belongs."""
+    yield from _language(context, {"judgmental", "negative_descriptor"})
+
+
+@rule(
+    "NPR-L201",
+    "recommendation-target",
+    "error",
+    "Every recommendation addresses at least one factor or barrier.",
+)
+def recommendation_target(context: LintContext) -> Iterator[Hit]:
+    """A recommendation must say which factor or barrier it changes."""
+    review = context.case.review
+    if review is None:
+        return
+    targeted = {link.source for link in review.links if link.kind == "addresses"}
+    for i, r in enumerate(review.recommendations):
+        if r.id not in targeted:
+            yield (
+                f"/review/recommendations/{i}",
+                f"recommendation {r.id} addresses no factor or barrier",
+                "Add a link {kind: addresses, source: " + r.id + ", target: <factor id>}.",
+            )
+
+
+@rule(
+    "NPR-L202",
+    "priority-factor-action",
+    "warning",
+    "Every factor in the minimal cut or with high leverage has a recommendation or an "
+    "explicit no-action rationale.",
+)
+def priority_factor_action(context: LintContext) -> Iterator[Hit]:
+    """High-leverage and cut factors need an action or a reason for none."""
+    analysis = context.analysis
+    if analysis is None:
+        return
+    index = {f.id: i for i, f in enumerate(context.case.review.factors)}  # type: ignore[union-attr]
+    for factor_id in analysis.coverage.uncovered:
+        if factor_id in index:
+            yield (
+                f"/review/factors/{index[factor_id]}",
+                f"factor {factor_id} is a priority (minimal cut or high leverage) but no "
+                "recommendation addresses it",
+                "Add a recommendation that addresses it, or record no_action_rationale.",
+            )
+
+
+@rule(
+    "NPR-L203",
+    "action-strength-mix",
+    "warning",
+    "Warn when all or most recommended actions are weaker ones (RCA² action hierarchy).",
+)
+def action_strength_mix(context: LintContext) -> Iterator[Hit]:
+    """Most actions should not depend on people remembering."""
+    review = context.case.review
+    if review is None or not review.recommendations:
+        return
+    weaker = [r for r in review.recommendations if r.action_strength == "weaker"]
+    share = len(weaker) / len(review.recommendations)
+    if share > 0.5:
+        yield (
+            "/review/recommendations",
+            f"{len(weaker)} of {len(review.recommendations)} recommendations are weaker "
+            "actions (training, memos, reminders)",
+            "Add stronger or intermediate actions that change the system: forcing "
+            "functions, standardized pathways, staffing, decision aids.",
+        )
+
+
+@rule(
+    "NPR-L204",
+    "action-completeness",
+    "warning",
+    "Each recommendation has an owner role, a due date and a measure.",
+)
+def action_completeness(context: LintContext) -> Iterator[Hit]:
+    """Owner, date and measure make an action trackable."""
+    review = context.case.review
+    if review is None:
+        return
+    for i, r in enumerate(review.recommendations):
+        missing = [
+            name
+            for name, value in (
+                ("owner_role", r.owner_role),
+                ("due_date", r.due_date),
+                ("measure", r.measure),
+            )
+            if value is None or value in MISSING
+        ]
+        if missing and r.status != "declined":
+            yield (
+                f"/review/recommendations/{i}",
+                f"recommendation {r.id} has no {', '.join(missing)}",
+                "Name who owns it (a role), when it is due, and how its effect is measured.",
+            )
+
+
+@rule(
+    "NPR-L205",
+    "action-strength-fit",
+    "warning",
+    "Organization-level factors answered only by weaker actions (training, reminders).",
+)
+def action_strength_fit(context: LintContext) -> Iterator[Hit]:
+    """System-level causes need system-level actions."""
+    analysis = context.analysis
+    if analysis is None:
+        return
+    index = {f.id: i for i, f in enumerate(context.case.review.factors)}  # type: ignore[union-attr]
+    for factor_id in analysis.coverage.weak_fit:
+        if factor_id in index:
+            yield (
+                f"/review/factors/{index[factor_id]}",
+                f"factor {factor_id} sits at the organization level or above but is "
+                "addressed only by weaker actions",
+                "Pair it with a stronger or intermediate action.",
+            )
+
+
+@rule(
+    "NPR-L301",
+    "level-coverage",
+    "warning",
+    "At least one factor sits above the frontline level (counters proximal bias).",
+)
+def level_coverage(context: LintContext) -> Iterator[Hit]:
+    """A review that finds only frontline and family factors has stopped too early."""
+    review = context.case.review
+    if review is None or not review.factors:
+        return
+    levels = codelist("system_level")
+    frontline = levels.rank("frontline_practice")
+    if all(levels.rank(f.level) <= frontline for f in review.factors):
+        yield (
+            "/review/factors",
+            "every factor sits at the frontline or family level",
+            "Ask what in supervision, the organization, oversight or policy made the "
+            "frontline conditions possible.",
+        )
+
+
+@rule("NPR-L302", "orphan-factor", "warning", "Every factor lies on a causal path to the outcome.")
+def orphan_factor(context: LintContext) -> Iterator[Hit]:
+    """A factor that leads nowhere is not yet explained."""
+    analysis = context.analysis
+    if analysis is None:
+        return
+    index = {f.id: i for i, f in enumerate(context.case.review.factors)}  # type: ignore[union-attr]
+    for factor_id in analysis.structure.orphans:
+        if factor_id in index:
+            yield (
+                f"/review/factors/{index[factor_id]}",
+                f"factor {factor_id} has no causal path to the outcome",
+                "Link it (contributes_to) to what it influenced, or remove it.",
+            )
+
+
+@rule(
+    "NPR-L303",
+    "mechanism-missing",
+    "warning",
+    "Every contributes_to link states its mechanism (RCA² rule of causation 1).",
+)
+def mechanism_missing(context: LintContext) -> Iterator[Hit]:
+    """A causal link needs its mechanism."""
+    review = context.case.review
+    if review is None:
+        return
+    for i, link in enumerate(review.links):
+        if link.kind == "contributes_to" and not link.mechanism:
+            yield (
+                f"/review/links/{i}",
+                f"the link {link.source} → {link.target} does not say how",
+                "Add a mechanism: how the source made the target more likely.",
+            )
+
+
+@rule(
+    "NPR-L304",
+    "omission-duty",
+    "warning",
+    "An omission cites the policy or standard in force at the time (RCA² rule 5).",
+)
+def omission_duty(context: LintContext) -> Iterator[Hit]:
+    """Failure to act is causal only where there was a duty to act."""
+    review = context.case.review
+    if review is None:
+        return
+    for i, f in enumerate(review.factors):
+        if f.factor_type == "omission" and not f.duty:
+            yield (
+                f"/review/factors/{i}/duty",
+                f"omission {f.id} cites no duty in force at the time",
+                "Cite the policy, standard or expectation that called for the action, or "
+                "record the factor as a condition.",
+            )
+
+
+@rule(
+    "NPR-L305",
+    "hindsight-leak",
+    "warning",
+    "A judgment about a decision cites evidence available at the time of the decision.",
+)
+def hindsight_leak(context: LintContext) -> Iterator[Hit]:
+    """Decisions are judged by what could be known when they were made."""
+    from npcs_review.models._types import date_bounds  # noqa: PLC0415
+
+    review = context.case.review
+    if review is None:
+        return
+    evidence = {e.id: e for e in review.evidence}
+    judged: dict[str, set[str]] = {}
+    for link in review.links:
+        if link.kind == "evidenced_by":
+            judged.setdefault(link.source, set()).add(link.target)
+    for link in review.links:
+        if link.kind == "contributes_to":
+            judged.setdefault(link.target, set()).update(link.evidence)
+            judged.setdefault(link.source, set()).update(link.evidence)
+    for i, e in enumerate(review.events):
+        if not e.is_decision or e.date in MISSING:
+            continue
+        cited = [evidence[x] for x in judged.get(e.id, ()) if x in evidence]
+        dated = [x for x in cited if x.available_at not in MISSING]
+        decided = date_bounds(str(e.date))[1]
+        if dated and all(date_bounds(str(x.available_at))[0] > decided for x in dated):
+            yield (
+                f"/review/events/{i}",
+                f"decision {e.id} ({e.date}) is judged only on evidence that became "
+                f"available later ({', '.join(sorted(x.id for x in dated))})",
+                "Add the evidence that existed at the time, and describe what made sense "
+                "then (local_rationality).",
+            )
+
+
+@rule(
+    "NPR-L401",
+    "identifier-in-text",
+    "error",
+    "Narrative text holds no direct identifiers: names, phone numbers, social security "
+    "numbers, street addresses, case numbers, exact dates of birth.",
+)
+def identifier_in_text(context: LintContext) -> Iterator[Hit]:
+    """People are recorded by role; identifiers stay out of narrative text."""
+    for pointer, text in team_text(context.case):
+        kinds = sorted({p.kind for p, pattern in identifier_patterns() if pattern.search(text)})
+        for kind in kinds:
+            yield (
+                pointer,
+                f"the text appears to contain a {kind.replace('_', ' ')}",
+                "Replace it with a role or remove it (roles, never names).",
+            )
+
+
+def _core_facts(case: Case) -> list[tuple[str, object]]:
+    return [
+        ("/child/age", case.child.age),
+        ("/child/sex", case.child.sex),
+        ("/child/race", case.child.race),
+        ("/child/hispanic", case.child.hispanic),
+        ("/child/in_foster_care", case.child.in_foster_care),
+        ("/incident/date", case.incident.date),
+        ("/incident/cause_category", case.incident.cause_category),
+        ("/incident/medical", case.incident.medical),
+    ]
+
+
+def completeness(case: Case) -> tuple[int, int, list[str]]:
+    """Core fields recorded: (known, total, pointers of unknown or not collected ones)."""
+    core = _core_facts(case)
+    unknown = [
+        ptr for ptr, value in core if value is None or (isinstance(value, str) and value in MISSING)
+    ]
+    people = [
+        f"/persons/{i}/caregiver" for i, p in enumerate(case.persons) if p.caregiver in MISSING
+    ]
+    findings = [
+        f"/maltreatments/{i}/finding"
+        for i, m in enumerate(case.maltreatments)
+        if m.finding in MISSING
+    ]
+    unknown += people + findings
+    total = len(core) + len(case.persons) + len(case.maltreatments)
+    return total - len(unknown), total, unknown
+
+
+@rule(
+    "NPR-L501",
+    "completeness",
+    "info",
+    "Scorecard of the core data set: fields unknown or not collected.",
+)
+def completeness_rule(context: LintContext) -> Iterator[Hit]:
+    """How much of the core data set is known."""
+    known, total, unknown = completeness(context.case)
+    if unknown:
+        yield (
+            "",
+            f"{known} of {total} core facts recorded; unknown or not collected: "
+            f"{', '.join(unknown)}",
+            "Fill in what the agency knows; keep 'unknown' honest.",
+        )
+
+
+@rule(
+    "NPR-L502",
+    "indeterminate-classification",
+    "warning",
+    "The case's classification under its jurisdiction is indeterminate.",
+)
+def indeterminate_classification(context: LintContext) -> Iterator[Hit]:
+    """Name the facts that would settle an open classification."""
+    result = context.classification
+    scope = result.profile_id or "the national set"
+    for d in result.decisions:
+        if d.outcome == "indeterminate":
+            yield (
+                d.missing_facts[0] if d.missing_facts else "",
+                f"{d.term} under {scope} ({d.definition_id}) cannot be decided: needs "
+                f"{', '.join(d.missing_facts)}",
+                "Record the missing facts (or 'not_applicable' where they do not apply).",
+            )
