@@ -91,7 +91,7 @@ class LintContext:
         self.case = case
 
     @cached_property
-    def graph(self) -> Any:
+    def graph(self) -> Any:  # networkx is untyped
         """The review graph (networkx), or None without a review."""
         if self.case.review is None:
             return None

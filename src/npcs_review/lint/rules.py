@@ -121,15 +121,17 @@ def recommendation_target(context: LintContext) -> Iterator[Hit]:
 def priority_factor_action(context: LintContext) -> Iterator[Hit]:
     """High-leverage and cut factors need an action or a reason for none."""
     analysis = context.analysis
-    if analysis is None:
+    review = context.case.review
+    if analysis is None or review is None:
         return
-    index = {f.id: i for i, f in enumerate(context.case.review.factors)}  # type: ignore[union-attr]
-    for factor_id in analysis.coverage.uncovered:
-        if factor_id in index:
+    places = {f.id: f"/review/factors/{i}" for i, f in enumerate(review.factors)}
+    places |= {b.id: f"/review/barriers/{i}" for i, b in enumerate(review.barriers)}
+    for gap in analysis.coverage.uncovered:
+        if gap.node in places:
+            why = " and ".join(r.replace("_", " ") for r in gap.reasons) or "a priority"
             yield (
-                f"/review/factors/{index[factor_id]}",
-                f"factor {factor_id} is a priority (minimal cut or high leverage) but no "
-                "recommendation addresses it",
+                places[gap.node],
+                f"{gap.kind} {gap.node} is a priority ({why}) but no recommendation addresses it",
                 "Add a recommendation that addresses it, or record no_action_rationale.",
             )
 
@@ -195,10 +197,12 @@ def action_completeness(context: LintContext) -> Iterator[Hit]:
 def action_strength_fit(context: LintContext) -> Iterator[Hit]:
     """System-level causes need system-level actions."""
     analysis = context.analysis
-    if analysis is None:
+    review = context.case.review
+    if analysis is None or review is None:
         return
-    index = {f.id: i for i, f in enumerate(context.case.review.factors)}  # type: ignore[union-attr]
-    for factor_id in analysis.coverage.weak_fit:
+    index = {f.id: i for i, f in enumerate(review.factors)}
+    for mismatch in analysis.coverage.strength_mismatches:
+        factor_id = mismatch.factor
         if factor_id in index:
             yield (
                 f"/review/factors/{index[factor_id]}",
@@ -234,10 +238,11 @@ def level_coverage(context: LintContext) -> Iterator[Hit]:
 def orphan_factor(context: LintContext) -> Iterator[Hit]:
     """A factor that leads nowhere is not yet explained."""
     analysis = context.analysis
-    if analysis is None:
+    review = context.case.review
+    if analysis is None or review is None:
         return
-    index = {f.id: i for i, f in enumerate(context.case.review.factors)}  # type: ignore[union-attr]
-    for factor_id in analysis.structure.orphans:
+    index = {f.id: i for i, f in enumerate(review.factors)}
+    for factor_id in analysis.structure.unconnected_factors:
         if factor_id in index:
             yield (
                 f"/review/factors/{index[factor_id]}",

@@ -1,0 +1,85 @@
+"""``npcs-review summary`` and ``npcs-review init``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from npcs_review.cli._console import fail, library_errors
+
+__all__ = ["init", "summary"]
+
+
+def summary(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="One case file (.json or .yaml).", exists=True, dir_okay=False, show_default=False
+        ),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file (default: standard output)."),
+    ] = None,
+    output: Annotated[str, typer.Option("--format", "-f", help="html or md.")] = "html",
+    audience: Annotated[
+        str,
+        typer.Option(
+            help="internal (default), partnership (no direct "
+            "identifiers) or public (CAPTA disclosure "
+            "minimum)."
+        ),
+    ] = "internal",
+) -> None:
+    """Build the standardized case summary a review team brings to a meeting."""
+    from npcs_review.io import load_case, write_text_atomic  # noqa: PLC0415
+    from npcs_review.render import summarize  # noqa: PLC0415
+
+    if output not in ("html", "md"):
+        fail(f"--format takes html or md, not {output!r}", code=2)
+    if audience not in ("internal", "partnership", "public"):
+        fail(f"--audience takes internal, partnership or public, not {audience!r}", code=2)
+    with library_errors():
+        case = load_case(path)
+        text = summarize(case, audience=audience, format=output)
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    with library_errors():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(out, text)
+    typer.echo(f"wrote {out} ({audience} {output} summary); open it in a browser or print it")
+
+
+def init(
+    path: Annotated[
+        Path, typer.Argument(help="Where to write the starter case (.yaml).", show_default=False)
+    ],
+    template: Annotated[
+        str, typer.Option(help="near-fatality, fatality or serious-injury.")
+    ] = "near-fatality",
+    force: Annotated[bool, typer.Option(help="Replace the file if it exists.")] = False,
+) -> None:
+    """Write a commented YAML starter case that validates as it is and once filled in."""
+    from npcs_review._resources import definitions_root  # noqa: PLC0415
+    from npcs_review.io import write_text_atomic  # noqa: PLC0415
+
+    names = {
+        "near-fatality": "near_fatality",
+        "fatality": "fatality",
+        "serious-injury": "serious_injury",
+    }
+    if template not in names:
+        fail(f"--template takes {', '.join(names)}, not {template!r}", code=2)
+    if path.exists() and not force:
+        fail(f"{path} exists; choose another name or pass --force", code=2)
+    text = (
+        definitions_root()
+        .joinpath("templates", f"{names[template]}.yaml")
+        .read_text(encoding="utf-8")
+    )
+    with library_errors():
+        write_text_atomic(path, text)
+    typer.echo(f"wrote {path}: fill it in, then run `npcs-review validate {path}`")
