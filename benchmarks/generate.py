@@ -28,6 +28,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +37,14 @@ from npcs_review.io import parse_case
 
 __all__ = [
     "DEFAULT_SEED",
+    "REVIEW_TAXONOMY",
     "case_bytes",
     "generate_case",
+    "generate_review",
     "invalid_cases",
     "iter_case_bytes",
     "iter_cases",
+    "iter_reviews",
 ]
 
 DEFAULT_SEED = 20240601
@@ -1650,6 +1654,773 @@ def invalid_cases(n: int = 200, seed: int = DEFAULT_SEED) -> list[str]:
             listed = "; ".join(f"{p.code} {p.pointer}: {p.message}" for p in result.problems)
             failures.append(f"case {index}: {listed}")
     return failures
+
+
+# ----------------------------------------------------------------------- review graphs
+#
+# A separate, optional generator: a review (``npcs_review.models.Review``) with a systemic
+# factor graph, for the graph analyses. It draws from its own random streams and touches none
+# of the case generator's state, so every case above stays byte-identical.
+
+
+class _Theme:
+    """A recurring kind of factor: its taxonomy code, level, work-system elements and text."""
+
+    def __init__(
+        self,
+        code: str,
+        level: str,
+        elements: Sequence[str],
+        factor_type: str,
+        short: str,
+        statement: str,
+    ) -> None:
+        _check("system_level", level)
+        _check("work_system_element", *elements)
+        _check("factor_type", factor_type)
+        self.code, self.level, self.elements = code, level, list(elements)
+        self.factor_type, self.short, self.statement = factor_type, short, statement
+
+
+# The taxonomy the themes' codes belong to (a small synthetic vocabulary, so reviews
+# aggregate), and a second, coarser one (HFACS tiers) that some factors also carry.
+REVIEW_TAXONOMY = "cw_theme"
+_HFACS = "hfacs"
+_HFACS_TIER = {
+    "law_policy_funding": "organizational_influences",
+    "oversight_regulation": "organizational_influences",
+    "agency_organization": "organizational_influences",
+    "supervision_team": "supervision",
+    "frontline_practice": "preconditions",
+    "family_community_environment": "preconditions",
+}
+_check("system_level", *_HFACS_TIER)
+
+_THEMES: tuple[_Theme, ...] = (
+    # law, policy and funding
+    _Theme(
+        "substance_use_treatment_capacity",
+        "law_policy_funding",
+        ["external_environment", "organization"],
+        "condition",
+        "the shortage of funded treatment slots",
+        "Funded substance-use treatment slots for parents of infants were few in the county, "
+        "so referrals waited several weeks.",
+    ),
+    _Theme(
+        "home_visiting_funding",
+        "law_policy_funding",
+        ["external_environment"],
+        "condition",
+        "the home-visiting waiting list",
+        "Funding for voluntary home visiting covered a fraction of eligible families, so the "
+        "family was placed on a waiting list.",
+    ),
+    _Theme(
+        "plan_of_safe_care_guidance",
+        "law_policy_funding",
+        ["external_environment", "tasks"],
+        "condition",
+        "the open question of who owned the plan of safe care",
+        "State guidance on plans of safe care left open which agency owned the plan, so the "
+        "hospital and CPS each expected the other to lead.",
+    ),
+    _Theme(
+        "statutory_timeframes",
+        "law_policy_funding",
+        ["organization"],
+        "condition",
+        "the first-contact response clock",
+        "Statutory timeframes counted only the first contact, so follow-up visits competed "
+        "with new reports for the same hours.",
+    ),
+    # oversight and regulation
+    _Theme(
+        "qa_sample_small",
+        "oversight_regulation",
+        ["organization"],
+        "condition",
+        "the small quality-assurance sample",
+        "Quality-assurance reviews sampled few open assessments each quarter, so drift in "
+        "safety-assessment practice was not visible to managers.",
+    ),
+    _Theme(
+        "review_recommendations_untracked",
+        "oversight_regulation",
+        ["organization"],
+        "condition",
+        "untracked earlier recommendations",
+        "Recommendations from earlier fatality reviews had no tracking owner, so a similar "
+        "hand-off gap stayed open.",
+    ),
+    _Theme(
+        "kinship_home_monitoring",
+        "oversight_regulation",
+        ["external_environment", "tasks"],
+        "condition",
+        "calendar-based kinship monitoring",
+        "Monitoring of the relative caregiver's home followed a fixed calendar rather than "
+        "case risk, so changes in the household were seen late.",
+    ),
+    # agency and organization
+    _Theme(
+        "caseload_above_standard",
+        "agency_organization",
+        ["organization", "person"],
+        "condition",
+        "high caseloads",
+        "Caseloads in the unit averaged above the agency standard because of vacancies, which "
+        "shortened home visits.",
+    ),
+    _Theme(
+        "staff_turnover",
+        "agency_organization",
+        ["organization"],
+        "condition",
+        "worker turnover",
+        "Several positions in the unit had turned over within the year, so the case had three "
+        "assigned workers in four months.",
+    ),
+    _Theme(
+        "cms_prior_report_alert",
+        "agency_organization",
+        ["tools_technology"],
+        "condition",
+        "the missing prior-report alert",
+        "The case-management system showed no alert on prior reports about the same "
+        "household at intake, so the history had to be searched for by hand.",
+    ),
+    _Theme(
+        "hospital_cps_handoff",
+        "agency_organization",
+        ["external_environment", "tasks"],
+        "condition",
+        "the unstandardized hospital-to-CPS hand-off",
+        "There was no standard hand-off from the hospital to CPS at discharge, so the "
+        "safe-care plan did not reach the assigned worker.",
+    ),
+    _Theme(
+        "ambiguous_reopen_policy",
+        "agency_organization",
+        ["organization", "tasks"],
+        "condition",
+        "the ambiguous re-opening policy",
+        "The policy on when to re-open an assessment after a new report could be read two "
+        "ways, so units applied it differently.",
+    ),
+    _Theme(
+        "safe_sleep_training_design",
+        "agency_organization",
+        ["organization", "person"],
+        "condition",
+        "safe-sleep content limited to new-worker training",
+        "Safe-sleep content was part of new-worker training only, so experienced workers had "
+        "no refresher on the current guidance.",
+    ),
+    _Theme(
+        "after_hours_staffing",
+        "agency_organization",
+        ["organization", "internal_environment"],
+        "condition",
+        "thin after-hours staffing",
+        "After-hours coverage was one on-call worker for several counties, so non-urgent "
+        "reports waited until the next business day.",
+    ),
+    _Theme(
+        "field_record_access",
+        "agency_organization",
+        ["tools_technology", "internal_environment"],
+        "condition",
+        "no field access to the case record",
+        "Workers had no mobile access to the case record in the field, so visit notes were "
+        "entered days later.",
+    ),
+    # supervision and team
+    _Theme(
+        "supervisor_carries_cases",
+        "supervision_team",
+        ["organization", "person"],
+        "condition",
+        "a supervisor who also carried cases",
+        "The unit supervisor also carried cases, so consultations on open assessments were brief.",
+    ),
+    _Theme(
+        "transfer_without_joint_visit",
+        "supervision_team",
+        ["tasks", "organization"],
+        "decision",
+        "the transfer without a joint visit",
+        "The case moved between units without a joint visit, so context known to the first "
+        "worker did not travel with it.",
+    ),
+    _Theme(
+        "after_hours_no_record_access",
+        "supervision_team",
+        ["tools_technology", "internal_environment"],
+        "condition",
+        "after-hours screening without the record",
+        "The on-call worker could not open the case record after hours, so the report was "
+        "screened without its history.",
+    ),
+    _Theme(
+        "late_safety_plan_review",
+        "supervision_team",
+        ["tasks"],
+        "variability",
+        "the late review of the safety plan",
+        "Supervisory review of the safety plan took place after the plan was in place, so its "
+        "gaps surfaced late.",
+    ),
+    _Theme(
+        "no_case_huddle",
+        "supervision_team",
+        ["organization"],
+        "condition",
+        "the absence of a regular case huddle",
+        "The team had no regular case huddle, so concerns noted by one worker did not reach "
+        "the others.",
+    ),
+    # frontline practice
+    _Theme(
+        "household_composition_unverified",
+        "frontline_practice",
+        ["tasks", "person"],
+        "decision",
+        "the safety assessment based on the caregiver's account",
+        "The safety assessment relied on the caregiver's account of who lived in the home, so "
+        "a new adult in the household was not assessed.",
+    ),
+    _Theme(
+        "safe_sleep_education_not_documented",
+        "frontline_practice",
+        ["tasks"],
+        "omission",
+        "undocumented safe-sleep education",
+        "Safe-sleep education at the home visit was not documented, so whether bed sharing "
+        "was discussed is not known.",
+    ),
+    _Theme(
+        "prior_reports_not_reviewed",
+        "frontline_practice",
+        ["tasks", "tools_technology"],
+        "omission",
+        "the unreviewed prior reports",
+        "Prior reports were not reviewed before the first visit because the history screen "
+        "took several steps to reach.",
+    ),
+    _Theme(
+        "substance_use_screen_not_completed",
+        "frontline_practice",
+        ["tasks"],
+        "omission",
+        "the incomplete substance-use screen",
+        "A substance-use screen was not completed at the assessment, so no treatment "
+        "referral followed.",
+    ),
+    _Theme(
+        "collateral_by_phone_only",
+        "frontline_practice",
+        ["tasks", "external_environment"],
+        "variability",
+        "collateral contacts by phone only",
+        "Collateral contacts with the pediatric clinic were attempted by phone only, so the "
+        "missed appointments came to light later.",
+    ),
+    _Theme(
+        "visits_in_business_hours",
+        "frontline_practice",
+        ["tasks", "internal_environment"],
+        "variability",
+        "visits during business hours",
+        "Home visits were scheduled during business hours, when the second caregiver was at work.",
+    ),
+    _Theme(
+        "referral_missing_withdrawal_treatment",
+        "frontline_practice",
+        ["external_environment", "tasks"],
+        "condition",
+        "the referral without the withdrawal treatment",
+        "The hospital referral did not mention the infant's withdrawal treatment, so the "
+        "report was rated lower at intake.",
+    ),
+    # family, community and environment
+    _Theme(
+        "unsafe_sleep_environment",
+        "family_community_environment",
+        ["external_environment", "person"],
+        "condition",
+        "the adult-bed sleep environment",
+        "The infant slept in an adult bed with soft bedding, which raised the risk of airway "
+        "obstruction.",
+    ),
+    _Theme(
+        "caregiver_substance_use",
+        "family_community_environment",
+        ["person"],
+        "condition",
+        "caregiver substance use",
+        "Caregiver substance use reduced the capacity to supervise the children at night.",
+    ),
+    _Theme(
+        "housing_instability",
+        "family_community_environment",
+        ["external_environment"],
+        "condition",
+        "repeated moves",
+        "The family moved three times in six months, so services lost contact with them.",
+    ),
+    _Theme(
+        "transport_access",
+        "family_community_environment",
+        ["external_environment"],
+        "condition",
+        "the lack of transport",
+        "The family had no reliable transport, so clinic appointments were missed.",
+    ),
+    _Theme(
+        "undisclosed_domestic_violence",
+        "family_community_environment",
+        ["person"],
+        "condition",
+        "undisclosed violence between the adults",
+        "Violence between the adults in the home was not disclosed to the worker, so the "
+        "safety plan did not address it.",
+    ),
+    _Theme(
+        "caregiver_isolation",
+        "family_community_environment",
+        ["external_environment", "person"],
+        "condition",
+        "the caregiver's isolation",
+        "The caregiver had no relatives or friends nearby to share infant care.",
+    ),
+)
+_THEME_BY_CODE = {t.code: t for t in _THEMES}
+
+# Kinds of incident whose themes travel together (so that co-occurrence has structure):
+# themes named here are four times as likely in a review of that kind.
+_REVIEW_PATTERNS: dict[str, tuple[str, ...]] = {
+    "unsafe_sleep": (
+        "unsafe_sleep_environment",
+        "safe_sleep_education_not_documented",
+        "safe_sleep_training_design",
+        "caregiver_substance_use",
+        "home_visiting_funding",
+        "caregiver_isolation",
+    ),
+    "substance_exposed_infant": (
+        "hospital_cps_handoff",
+        "plan_of_safe_care_guidance",
+        "substance_use_treatment_capacity",
+        "substance_use_screen_not_completed",
+        "referral_missing_withdrawal_treatment",
+        "caregiver_substance_use",
+    ),
+    "chronic_neglect": (
+        "prior_reports_not_reviewed",
+        "cms_prior_report_alert",
+        "ambiguous_reopen_policy",
+        "staff_turnover",
+        "transfer_without_joint_visit",
+        "housing_instability",
+    ),
+    "after_hours_report": (
+        "after_hours_staffing",
+        "after_hours_no_record_access",
+        "caseload_above_standard",
+        "supervisor_carries_cases",
+        "visits_in_business_hours",
+        "undisclosed_domestic_violence",
+    ),
+}
+for _codes in _REVIEW_PATTERNS.values():
+    if unknown := [c for c in _codes if c not in _THEME_BY_CODE]:
+        raise RuntimeError(f"benchmarks/generate.py: unknown review themes {unknown}")
+
+_BARRIERS: tuple[tuple[str, str, str], ...] = (
+    (
+        "Supervisory review of the safety plan before case closure",
+        "supervisory_review",
+        "supervision_team",
+    ),
+    ("Hospital-to-CPS notification at discharge", "cross_agency", "agency_organization"),
+    (
+        "Case-management alert on prior reports about the household",
+        "technical",
+        "agency_organization",
+    ),
+    ("Safe-sleep check at each home visit", "policy", "frontline_practice"),
+    ("Second-person review of screened-out reports", "supervisory_review", "supervision_team"),
+    (
+        "A relative able to share night-time infant care",
+        "family_protective",
+        "family_community_environment",
+    ),
+    ("Structured safety assessment instrument", "tool", "frontline_practice"),
+)
+for _description, _barrier_type, _level in _BARRIERS:
+    _check("barrier_type", _barrier_type)
+    _check("system_level", _level)
+
+_REVIEW_EVENTS: tuple[tuple[str, str, bool], ...] = (
+    ("A report about the household was screened in for assessment.", "frontline_practice", True),
+    ("The assigned worker made the first home visit.", "frontline_practice", False),
+    ("The hospital discharged the infant home with the parents.", "frontline_practice", False),
+    ("The supervisor approved the safety plan.", "supervision_team", True),
+    ("The case was transferred to the ongoing-services unit.", "supervision_team", True),
+    ("An after-hours report was taken by the on-call worker.", "frontline_practice", True),
+    (
+        "The assessment was closed with a referral to community services.",
+        "frontline_practice",
+        True,
+    ),
+    ("The family missed a scheduled clinic appointment.", "family_community_environment", False),
+    ("A relative called the hotline with a new concern.", "family_community_environment", False),
+)
+_RATIONALE = (
+    "With the information on screen at the time, the risk appeared to be managed by the plan.",
+    "The caseload that week left one slot for the visit, and the report was rated lower.",
+    "The policy in force allowed closure once the referral was made.",
+)
+_VERBS = (
+    "reduced the time available for",
+    "left less information for",
+    "made it harder to see the risk in",
+    "shifted attention away from",
+    "shaped",
+)
+_EVIDENCE_TEXT = (
+    "Case record of the assessment",
+    "Interview with the assigned worker",
+    "Interview with the unit supervisor",
+    "Agency policy on safety assessment in force at the time",
+    "Hospital discharge summary",
+    "Unit caseload report for the quarter",
+    "Hotline intake record",
+)
+_FINDINGS = (
+    "Upper-level conditions narrowed the options the front line had at each decision point.",
+    "Information held by partner agencies did not reach the people making the decisions.",
+    "The defences expected to catch the risk depended on people remembering to use them.",
+)
+_RECOMMENDATION_TEXT = (
+    "Add a hard stop in the case-management system that requires the prior-report review.",
+    "Standardize the hospital-to-CPS hand-off with a shared discharge checklist.",
+    "Fund and enforce caseload caps in case assignment.",
+    "Provide refresher training on safe-sleep guidance for all workers.",
+    "Issue a memo clarifying when an assessment is re-opened.",
+    "Give on-call workers read access to the case record after hours.",
+)
+_OWNERS = ("agency deputy director", "regional administrator", "training manager", "IT lead")
+_TEAM = (
+    ("facilitator", None),
+    ("CPS supervisor (not involved in the case)", "child welfare agency"),
+    ("pediatrician", "hospital"),
+    ("substance-use treatment provider", "community provider"),
+    ("family advocate", "community organization"),
+)
+_REVIEW_KINDS = _Weighted(
+    "review_type",
+    {"systemic_critical_incident_review": 5, "child_death_review": 2, "case_specific_review": 2},
+    rest=0.5,
+)
+_REVIEW_METHODS = _Weighted("review_method", {"safety_systems_analysis": 4, "accimap": 1}, 0.5)
+_BARRIER_STATE = _Weighted(
+    "barrier_state", {"breached": 5, "absent": 3, "partially_held": 2, "held": 0.5}
+)
+_LINK_STRENGTH = _Weighted("link_strength", {"weak": 2, "moderate": 4, "strong": 3})
+_CONFIDENCE = _Weighted("confidence", {"low": 1, "medium": 3, "high": 2})
+_EVIDENCE_SOURCE = _Weighted(
+    "evidence_source", {"case_record": 5, "interview": 4, "policy_document": 2}, rest=1
+)
+_ACTION_TYPE = _Weighted("action_type", {}, rest=1)
+_ACTION_STRENGTH = _Weighted("action_strength", {}, rest=1)
+_REC_STATUS = _Weighted(
+    "recommendation_status",
+    {"proposed": 4, "accepted": 3, "implemented": 2, "declined": 0.5},
+    rest=0.5,
+)
+_JURISDICTIONS = _live_codes("jurisdiction")
+
+
+def _action_strength(action_type: str) -> str | None:
+    strength = codelists()["action_type"].get(action_type)
+    value = strength.attributes.get("strength") if strength else None
+    return value if isinstance(value, str) else None
+
+
+class _ReviewBuilder:
+    """Builds one review graph: ordered from the upper levels down to the outcome."""
+
+    def __init__(self, rng: random.Random, index: int, nodes: int) -> None:
+        if nodes < 12:
+            msg = f"a generated review needs at least 12 nodes, not {nodes}"
+            raise ValueError(msg)
+        self.rng, self.index, self.nodes = rng, index, nodes
+        self.links: list[JsonDict] = []
+        self.pairs: set[tuple[str, str, str]] = set()
+        self.kind: dict[str, str] = {"outcome": "outcome"}
+        self.short: dict[str, str] = {"outcome": "the incident"}
+
+    def build(self) -> JsonDict:
+        rng, n = self.rng, self.nodes
+        n_evidence = max(1, n * 12 // 100)
+        n_recs = max(1, n // 10)
+        n_findings = max(1, n // 20)
+        n_barriers = max(1, n * 8 // 100)
+        n_events = max(2, n * 15 // 100)
+        n_factors = n - n_evidence - n_recs - n_findings - n_barriers - n_events
+        pattern = rng.choice(sorted(_REVIEW_PATTERNS))
+        incident = _between(rng, date(2021, 1, 1), date(2024, 6, 30))
+        self.evidence = [self._evidence(i, incident) for i in range(n_evidence)]
+        factors = self._factors(n_factors, pattern)
+        barriers = [self._barrier(i) for i in range(n_barriers)]
+        events = [self._event(i, n_events, incident) for i in range(n_events)]
+        self._causal_links(factors, barriers, events)
+        findings = [self._finding(i, factors) for i in range(n_findings)]
+        recommendations = [self._recommendation(i, factors) for i in range(n_recs)]
+        for factor in factors:
+            if rng.random() < 0.3:
+                self._link("evidenced_by", factor["id"], rng.choice(self.evidence)["id"])
+        review: JsonDict = {
+            "type": _REVIEW_KINDS.pick(rng),
+            "started": (incident + timedelta(days=rng.randint(20, 60))).isoformat(),
+            "completed": (incident + timedelta(days=rng.randint(120, 240))).isoformat(),
+            "method": _REVIEW_METHODS.pick(rng),
+            "team": [
+                {"role": role, **({"agency_type": agency} if agency else {})}
+                for role, agency in _TEAM[: rng.randint(3, len(_TEAM))]
+            ],
+            "debrief_notes": f"Synthetic review {self.index}: no real child, family or case.",
+            "events": events,
+            "factors": factors,
+            "barriers": barriers,
+            "findings": findings,
+            "recommendations": recommendations,
+            "evidence": self.evidence,
+            "links": self.links,
+        }
+        return review
+
+    # ------------------------------------------------------------------ nodes
+    def _evidence(self, i: int, incident: date) -> JsonDict:
+        node_id = f"ev{i + 1:02d}"
+        self.kind[node_id] = "evidence"
+        day = incident + timedelta(days=self.rng.randint(-200, 90))
+        return {
+            "id": node_id,
+            "source_type": _EVIDENCE_SOURCE.pick(self.rng),
+            "description": self.rng.choice(_EVIDENCE_TEXT),
+            "available_at": day.isoformat(),
+        }
+
+    def _factors(self, count: int, pattern: str) -> list[JsonDict]:
+        rng = self.rng
+        boosted = set(_REVIEW_PATTERNS[pattern])
+        pool = list(_THEMES)
+        chosen: list[_Theme] = []
+        while len(chosen) < count:
+            if not pool:
+                pool = list(_THEMES)  # large reviews: a theme may come back as a second factor
+            weights = [4.0 if t.code in boosted else 1.0 for t in pool]
+            chosen.append(pool.pop(rng.choices(range(len(pool)), weights=weights)[0]))
+        level = codelists()["system_level"].rank
+        chosen.sort(key=lambda t: -level(t.level))
+        factors = []
+        for i, theme in enumerate(chosen):
+            node_id = f"f{i + 1:02d}"
+            self.kind[node_id] = "factor"
+            self.short[node_id] = theme.short
+            factor: JsonDict = {
+                "id": node_id,
+                "statement": theme.statement,
+                "level": theme.level,
+                "work_system_elements": theme.elements,
+                "factor_type": theme.factor_type,
+                "confidence": _CONFIDENCE.pick(rng),
+            }
+            codes = {}
+            if rng.random() < 0.9:
+                codes[REVIEW_TAXONOMY] = theme.code
+            if rng.random() < 0.3:
+                codes[_HFACS] = _HFACS_TIER[theme.level]
+            if codes:
+                factor["taxonomy_codes"] = codes
+            if theme.factor_type == "omission":
+                factor["duty"] = "Agency practice standard for assessments in force at the time."
+            if rng.random() < 0.05:
+                factor["no_action_rationale"] = "Addressed by a statewide change already under way."
+            factors.append(factor)
+        self.levels = {f["id"]: level(f["level"]) for f in factors}
+        return factors
+
+    def _barrier(self, i: int) -> JsonDict:
+        description, barrier_type, level = self.rng.choice(_BARRIERS)
+        node_id = f"b{i + 1:02d}"
+        self.kind[node_id] = "barrier"
+        self.short[node_id] = description[:1].lower() + description[1:]
+        return {
+            "id": node_id,
+            "description": description,
+            "barrier_type": barrier_type,
+            "state": _BARRIER_STATE.pick(self.rng),
+            "level": level,
+        }
+
+    def _event(self, i: int, count: int, incident: date) -> JsonDict:
+        rng = self.rng
+        description, level, decision = rng.choice(_REVIEW_EVENTS)
+        node_id = f"t{i + 1:02d}"
+        self.kind[node_id] = "event"
+        day = incident - timedelta(days=(count - i) * rng.randint(3, 20))
+        self.short[node_id] = f"the decisions on {day.isoformat()}"
+        event: JsonDict = {
+            "id": node_id,
+            "date": day.isoformat(),
+            "description": description,
+            "is_decision": decision,
+            "actor_roles": ["assigned worker"] if level == "frontline_practice" else ["supervisor"],
+            "level": level,
+        }
+        if decision:
+            event["local_rationality"] = rng.choice(_RATIONALE)
+        return event
+
+    def _finding(self, i: int, factors: list[JsonDict]) -> JsonDict:
+        node_id = f"n{i + 1:02d}"
+        self.kind[node_id] = "finding"
+        for factor in self.rng.sample(factors, min(len(factors), self.rng.randint(1, 3))):
+            self._link("supports", node_id, factor["id"])
+        return {"id": node_id, "text": _FINDINGS[i % len(_FINDINGS)]}
+
+    def _recommendation(self, i: int, factors: list[JsonDict]) -> JsonDict:
+        rng = self.rng
+        node_id = f"r{i + 1:02d}"
+        self.kind[node_id] = "recommendation"
+        action_type = _ACTION_TYPE.pick(rng)
+        strength = _action_strength(action_type)
+        rec: JsonDict = {
+            "id": node_id,
+            "text": rng.choice(_RECOMMENDATION_TEXT),
+            "action_strength": strength
+            if strength and rng.random() < 0.75
+            else _ACTION_STRENGTH.pick(rng),
+            "action_type": action_type,
+            "owner_role": rng.choice(_OWNERS),
+            "measure": "Share of assessments meeting the standard, audited quarterly.",
+            "status": _REC_STATUS.pick(rng),
+        }
+        if rec["status"] == "declined":
+            rec["status_reason"] = "The change is covered by a statewide project."
+        weights = [1 + self.levels[f["id"]] for f in factors]
+        for _ in range(rng.randint(1, 2)):
+            target = rng.choices(factors, weights=weights)[0]
+            self._link("addresses", node_id, target["id"])
+        return rec
+
+    # ------------------------------------------------------------------ links
+    def _link(self, kind: str, source: str, target: str, **extra: Any) -> None:
+        if (kind, source, target) in self.pairs:
+            return
+        self.pairs.add((kind, source, target))
+        self.links.append({"kind": kind, "source": source, "target": target, **extra})
+
+    def _causal(self, source: str, target: str) -> None:
+        rng = self.rng
+        ks, kt = self.kind[source], self.kind[target]
+        if kt == "barrier" and ks != "barrier":
+            kind = "breaches"
+        elif ks == "barrier" and kt != "barrier" and rng.random() < 0.5:
+            kind = "holds"
+        else:
+            kind = "contributes_to"
+        extra: JsonDict = {}
+        if kind == "contributes_to":
+            verb = rng.choice(_VERBS)
+            extra["mechanism"] = _sentence(f"{self.short[source]} {verb} {self.short[target]}.")
+            extra["strength"] = _LINK_STRENGTH.pick(rng)
+        if rng.random() < 0.8:
+            extra["confidence"] = _CONFIDENCE.pick(rng)
+        cited = rng.choices((0, 1, 2), weights=(4, 4, 2))[0]
+        if cited:
+            extra["evidence"] = sorted(
+                e["id"] for e in rng.sample(self.evidence, min(cited, len(self.evidence)))
+            )
+        self._link(kind, source, target, **extra)
+
+    def _causal_links(
+        self, factors: list[JsonDict], barriers: list[JsonDict], events: list[JsonDict]
+    ) -> None:
+        rng = self.rng
+        upper = [f["id"] for f in factors if self.levels[f["id"]] >= 2]
+        lower = [f["id"] for f in factors if self.levels[f["id"]] < 2]
+        lower += [b["id"] for b in barriers]
+        rng.shuffle(lower)
+        # events keep their time order among themselves
+        slots = sorted(rng.sample(range(len(lower) + len(events)), len(events)))
+        for slot, event in zip(slots, events, strict=True):
+            lower.insert(slot, event["id"])
+        order = upper + lower
+        last = len(order)
+        for i, node in enumerate(order):
+            self._causal(node, self._forward(order, i, last))
+            if rng.random() < 0.3:
+                self._causal(node, self._forward(order, i, last))
+            if i > 2 and self.kind[node] == "factor" and rng.random() < 0.03:
+                self._causal(node, order[rng.randint(max(0, i - 6), i - 1)])  # a feedback loop
+        # every event has a cause in the model (no event is a root of the causal graph)
+        caused = {link["target"] for link in self.links}
+        for position, node in enumerate(order):
+            earlier = [m for m in order[:position] if self.kind[m] != "event"]
+            if self.kind[node] == "event" and node not in caused and earlier:
+                self._causal(rng.choice(earlier[-8:]), node)
+        timeline = [e["id"] for e in events] + ["outcome"]
+        for before, after in pairwise(timeline):
+            self._link("precedes", before, after)
+
+    def _forward(self, order: list[str], i: int, last: int) -> str:
+        j = self.rng.randint(i + 1, min(last, i + 6))
+        return order[j] if j < last else "outcome"
+
+
+def generate_review(rng: random.Random, index: int, nodes: int = 60) -> JsonDict:
+    """Return one synthetic review with a systemic factor graph, valid under ``Review``.
+
+    The graph runs from factors at the upper system levels down through frontline and family
+    factors, barriers (breached or held) and timeline events to the outcome: every factor,
+    barrier and event has a causal path to the outcome, a few factors feed back into earlier
+    ones (loops), and recommendations, findings and evidence hang off the factors. Factors
+    carry codes from a small vocabulary (taxonomy :data:`REVIEW_TAXONOMY`, about 35 themes such
+    as caseloads, supervision, hospital-CPS hand-offs, substance-use treatment capacity,
+    safe-sleep education, case-management alerts, ambiguous policy and after-hours coverage;
+    some also an ``hfacs`` tier; 10% none), with themes that travel together by kind of
+    incident, so that reviews aggregate.
+
+    Args:
+        rng: the random source; the review depends only on its state, ``index`` and ``nodes``.
+        index: the review's number in its run (named in its debrief notes).
+        nodes: the number of nodes besides the outcome (at least 12); about half are factors.
+
+    Raises:
+        ValueError: if ``nodes`` is below 12.
+    """
+    return _ReviewBuilder(rng, index, nodes).build()
+
+
+def iter_reviews(
+    n: int, seed: int = DEFAULT_SEED, nodes: int | None = None
+) -> Iterator[tuple[str, str | None, JsonDict]]:
+    """Yield ``n`` reviews as ``(review_id, jurisdiction, review)``.
+
+    Review ``i`` depends only on ``(seed, i, nodes)``. Without ``nodes``, each review draws
+    its size (12 to 60 nodes, mode 24). The jurisdiction (a ``jurisdiction`` code, None for
+    5%) is for the outcome node: a bare review has none.
+    """
+    for index in range(n):
+        rng = random.Random(f"npcs-bench-review:{seed}:{index}")
+        size = nodes if nodes is not None else int(rng.triangular(12, 61, 24))
+        place = None if rng.random() < 0.05 else rng.choice(_JURISDICTIONS)
+        yield f"review-{index:06d}", place, generate_review(rng, index, size)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

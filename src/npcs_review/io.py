@@ -36,6 +36,7 @@ __all__ = [
     "Format",
     "LoadResult",
     "dump_case",
+    "dump_yaml",
     "iter_case_files",
     "iter_load",
     "load_case",
@@ -404,6 +405,17 @@ _YamlLoader.add_implicit_resolver(
 )
 
 
+class _YamlDumper(yaml.SafeDumper):
+    """Quotes every string that either YAML 1.1 or our loader would read as another type."""
+
+
+for _tag, _pattern, _first in (
+    ("tag:yaml.org,2002:int", _INT, "-+0123456789"),
+    ("tag:yaml.org,2002:float", _FLOAT, "-+0123456789."),
+):
+    _YamlDumper.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+
+
 # ------------------------------------------------------------------------ error translation
 
 
@@ -646,11 +658,19 @@ def load_many(paths: Iterable[str | os.PathLike[str]]) -> list[LoadResult]:
 # ------------------------------------------------------------------------------ writing
 
 
+def dump_yaml(data: object) -> str:
+    """Write YAML that reads back exactly, keys in the order given.
+
+    Strings that look like numbers, dates or yes/no are quoted.
+    """
+    return yaml.dump(data, Dumper=_YamlDumper, sort_keys=False, allow_unicode=True, width=100)
+
+
 def dump_case(case: Case, format: Format = "json") -> str:
     """Serialise a case deterministically, keeping exactly the fields it was given."""
     data = case.model_dump(mode="json", exclude_unset=True)
     if format == "yaml":
-        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+        return dump_yaml(data)
     import json  # noqa: PLC0415
 
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

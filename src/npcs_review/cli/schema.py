@@ -87,10 +87,10 @@ def migrate(
         typer.echo(result.diff(document if isinstance(document, dict) else {}, path.name), nl=False)
         typer.echo("dry run: nothing written (use --output FILE or --in-place)")
         return
-    import yaml  # noqa: PLC0415
+    from npcs_review.io import dump_yaml  # noqa: PLC0415
 
     text = (
-        yaml.safe_dump(result.document, sort_keys=False, allow_unicode=True, width=100)
+        dump_yaml(result.document)
         if is_yaml
         else json.dumps(result.document, indent=2, ensure_ascii=False) + "\n"
     )

@@ -66,20 +66,17 @@ def init(
     from npcs_review._resources import definitions_root  # noqa: PLC0415
     from npcs_review.io import write_text_atomic  # noqa: PLC0415
 
-    names = {
-        "near-fatality": "near_fatality",
-        "fatality": "fatality",
-        "serious-injury": "serious_injury",
-    }
+    folder = definitions_root().joinpath("templates")
+    names = sorted(
+        e.name.removesuffix(".yaml").replace("_", "-")
+        for e in folder.iterdir()
+        if e.name.endswith(".yaml")
+    )
     if template not in names:
         fail(f"--template takes {', '.join(names)}, not {template!r}", code=2)
     if path.exists() and not force:
         fail(f"{path} exists; choose another name or pass --force", code=2)
-    text = (
-        definitions_root()
-        .joinpath("templates", f"{names[template]}.yaml")
-        .read_text(encoding="utf-8")
-    )
+    text = folder.joinpath(template.replace("-", "_") + ".yaml").read_text(encoding="utf-8")
     with library_errors():
         write_text_atomic(path, text)
     typer.echo(f"wrote {path}: fill it in, then run `npcs-review validate {path}`")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from npcs_review.codelists import codelist
 from npcs_review.lint.config import identifier_patterns, phrases
 from npcs_review.lint.core import LintContext, rule
 from npcs_review.models import MISSING, Case
@@ -220,12 +219,10 @@ def action_strength_fit(context: LintContext) -> Iterator[Hit]:
 )
 def level_coverage(context: LintContext) -> Iterator[Hit]:
     """A review that finds only frontline and family factors has stopped too early."""
-    review = context.case.review
-    if review is None or not review.factors:
+    analysis = context.analysis
+    if analysis is None or not analysis.levels.total:
         return
-    levels = codelist("system_level")
-    frontline = levels.rank("frontline_practice")
-    if all(levels.rank(f.level) <= frontline for f in review.factors):
+    if analysis.levels.upper == 0:
         yield (
             "/review/factors",
             "every factor sits at the frontline or family level",

@@ -41,15 +41,6 @@ _BANNER = {
     "§106(b)(2)(B)(x); CWPM 2.1A.4).",
 }
 _WITHHELD = "[withheld: the text may contain an identifier]"
-_PUBLIC_HISTORY = {
-    "report",
-    "screened_out_report",
-    "investigation",
-    "assessment",
-    "service",
-    "family_preservation_service",
-    "open_case",
-}
 
 
 @attrs.frozen
@@ -75,6 +66,15 @@ class Summary:
     sections: tuple[Section, ...]
     figures: dict[str, Any]
     """Data for the renderers' pictures (timeline events; the factor graph)."""
+
+
+def _public_history() -> frozenset[str]:
+    """History events a public disclosure shows (attribute ``public_disclosure``)."""
+    return frozenset(
+        v.code
+        for v in codelist("history_event_type").values
+        if v.attributes.get("public_disclosure")
+    )
 
 
 def _label(list_id: str, code: object) -> str:
@@ -258,7 +258,7 @@ def _household(case: Case, dates: _Dates) -> Section:
 def _history(case: Case, dates: _Dates, audience: str) -> Section:
     rows = []
     for h in case.history:
-        if audience == "public" and h.type not in _PUBLIC_HISTORY:
+        if audience == "public" and h.type not in _public_history():
             continue
         subjects = "" if audience == "public" else ", ".join(h.subjects)
         rows.append(
@@ -283,7 +283,7 @@ def _history(case: Case, dates: _Dates, audience: str) -> Section:
 def _timeline_events(case: Case, dates: _Dates, audience: str) -> list[dict[str, str]]:
     events = []
     for h in case.history:
-        if audience == "public" and h.type not in _PUBLIC_HISTORY:
+        if audience == "public" and h.type not in _public_history():
             continue
         if h.date not in MISSING:
             events.append(

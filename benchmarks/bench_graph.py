@@ -1,0 +1,161 @@
+"""Speed and memory of the review-graph analyses (``npcs_review.graph.analysis``).
+
+Part 1 times every analysis of one generated review of ``--nodes`` nodes (default 60) as the
+median of ``--runs`` runs, in milliseconds, each on the ready ``MultiDiGraph``. Part 2
+streams ``--n`` generated reviews (default 10,000; sizes 12-60 nodes) through ``combine`` and
+reports the wall time, the part of it spent generating, validating (``Review``) and building
+each graph, the part spent in ``combine`` itself, and the peak memory of the process
+(``ru_maxrss``). Nothing is kept per review: the generator yields one graph at a time.
+
+    python benchmarks/bench_graph.py [--nodes 60] [--runs 200] [--n 10000] [--seed 20240601]
+
+Aims: one review's analyses well under 50 ms; 10,000 reviews combined in under 30 s and 2 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import platform
+import random
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+
+import networkx as nx
+
+from generate import DEFAULT_SEED, generate_review, iter_reviews
+from npcs_review.graph.analysis import (
+    analyze,
+    check_structure,
+    combine,
+    level_coverage,
+    leverage,
+    minimal_cut,
+    pathways,
+    recommendation_coverage,
+)
+from npcs_review.graph.bridge import to_networkx
+from npcs_review.models import Review
+
+
+def _peak_mb() -> float:
+    # ru_maxrss is in KiB on Linux and in bytes on macOS
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _median_ms(fn: Callable[[], object], runs: int) -> tuple[float, float]:
+    times = []
+    fn()  # warm-up: code lists, caches
+    gc.collect()
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e3, max(times) * 1e3
+
+
+def _one_review(nodes: int, runs: int, seed: int) -> None:
+    data = generate_review(random.Random(f"npcs-bench-review:{seed}:one"), 0, nodes)
+    graph = to_networkx(Review.model_validate(data), outcome={"jurisdiction": "us_tn"})
+    result = analyze(graph)
+    causal = sum(1 for *_, k in graph.edges(data="kind") if k in ("contributes_to", "breaches"))
+    print(
+        f"one review: {graph.number_of_nodes()} nodes (incl. outcome), "
+        f"{graph.number_of_edges()} links ({causal} contributes_to/breaches); "
+        f"{len(result.pathways.paths)} pathways from supervision and up; "
+        f"minimal cut {list(result.minimal_cut.nodes)}; "
+        f"{len(result.structure.feedback_loops)} feedback loops"
+    )
+    rows: list[tuple[str, Callable[[], object]]] = [
+        ("check_structure", lambda: check_structure(graph)),
+        ("pathways", lambda: pathways(graph)),
+        ("leverage", lambda: leverage(graph)),
+        ("minimal_cut", lambda: minimal_cut(graph)),
+        ("recommendation_coverage", lambda: recommendation_coverage(graph)),
+        ("level_coverage", lambda: level_coverage(graph)),
+        ("analyze (all of the above, one scan)", lambda: analyze(graph)),
+        ("analyze(...).to_dict()", lambda: analyze(graph).to_dict()),
+    ]
+    print(f"{'analysis':<40} {'median ms':>10} {'max ms':>10}   ({runs} runs)")
+    for name, fn in rows:
+        median, worst = _median_ms(fn, runs)
+        print(f"{name:<40} {median:>10.2f} {worst:>10.2f}")
+
+
+def _combine(n: int, seed: int) -> None:
+    spent = {"generate": 0.0, "build": 0.0}
+    size = {"nodes": 0, "links": 0}
+
+    def graphs() -> Iterator[tuple[str, nx.MultiDiGraph]]:
+        """One review at a time: generate its dict, validate it, build its graph, hand it on."""
+        reviews = iter_reviews(n, seed)
+        while True:
+            t0 = time.perf_counter()
+            try:
+                review_id, place, data = next(reviews)
+            except StopIteration:
+                return
+            t1 = time.perf_counter()
+            review = Review.model_validate(data)
+            graph = to_networkx(review, outcome={"jurisdiction": place} if place else None)
+            t2 = time.perf_counter()
+            spent["generate"] += t1 - t0
+            spent["build"] += t2 - t1
+            size["nodes"] += graph.number_of_nodes()
+            size["links"] += graph.number_of_edges()
+            yield review_id, graph
+
+    gc.collect()
+    base = _peak_mb()
+    start = time.perf_counter()
+    result = combine(graphs(), top_chains=None)
+    total = time.perf_counter() - start
+    peak = _peak_mb()
+    own = total - spent["generate"] - spent["build"]
+    nodes, links = size["nodes"], size["links"]
+    gen_time, produce = spent["generate"], spent["build"]
+    print(
+        f"\ncombine: {result.reviews:,} reviews, {nodes:,} nodes, {links:,} links; "
+        f"{len(result.factors)} factor keys, {len(result.pairs)} pairs, "
+        f"{len(result.links)} aggregate links"
+    )
+    print(f"  wall time, everything               {total:8.2f} s")
+    print(f"  - generate dicts                    {gen_time:8.2f} s")
+    print(f"  - Review.model_validate + to_networkx {produce:6.2f} s")
+    print(f"  - combine itself                    {own:8.2f} s  ({own / n * 1e6:.0f} us/review)")
+    print(f"  peak RSS {peak:.0f} MB (before the run {base:.0f} MB, growth {peak - base:.0f} MB)")
+    print("  most frequent factor keys:")
+    for f in result.factors[:5]:
+        print(f"    {f.code:<50} {f.reviews:>6} reviews ({f.share:.1%})")
+    print("  strongest pairs seen in >= 5% of reviews (by lift):")
+    common = [p for p in result.pairs if p.reviews >= 0.05 * n and "hfacs:" not in p.a + p.b]
+    for p in sorted(common, key=lambda p: -p.lift)[:3]:
+        print(f"    {p.a} + {p.b}: {p.reviews} reviews, lift {p.lift:.2f}")
+    print("  most frequent 3-code chains to the outcome (cw_theme codes only):")
+    themed = [c for c in result.chains if all(k.startswith("cw_theme:") for k in c.codes)]
+    for c in [c for c in themed if len(c.codes) == 3][:3]:
+        print(f"    {' -> '.join(c.codes)} -> outcome: {c.reviews} reviews")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Review-graph analysis speed and memory.")
+    parser.add_argument("--nodes", type=int, default=60, help="nodes of the single review")
+    parser.add_argument("--runs", type=int, default=200, help="runs per analysis (median)")
+    parser.add_argument("--n", type=int, default=10_000, help="reviews to combine")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="generator seed")
+    args = parser.parse_args(argv)
+    print(
+        f"Python {platform.python_version()}, networkx {nx.__version__}, "
+        f"{platform.machine()}, seed {args.seed}\n"
+    )
+    _one_review(args.nodes, args.runs, args.seed)
+    _combine(args.n, args.seed)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
