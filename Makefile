@@ -1,11 +1,11 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11, git and make:
-#   make demo   create .venv, install, validate the examples, overview and classify one
+#   make demo   create .venv, install, validate the examples, build one example's HTML summary
 #   make test   create .venv, install, and run the whole check (ruff, mypy --strict, pytest)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
-EXAMPLE ?= examples/near-fatality-abusive-head-trauma.yaml
+EXAMPLE ?= examples/fatality-open-case-prior-reports.yaml
 # ajv (JavaScript) checks the exported schemas in strict mode when Node.js and npm are present.
 NPM := $(shell command -v npm)
 JS_STAMP := $(if $(NPM),tests/js/node_modules/.installed,)
@@ -21,8 +21,8 @@ $(STAMP):
 
 demo: $(STAMP)
 	$(BIN)/npcs-review validate examples
-	$(BIN)/npcs-review overview $(EXAMPLE)
-	$(BIN)/npcs-review classify $(EXAMPLE)
+	$(BIN)/npcs-review summary $(EXAMPLE) --output out/summary.html
+	@echo "The case summary is in out/summary.html: open it in a browser, or print it."
 
 test: lint types unit
 

@@ -1104,7 +1104,7 @@ class _Builder:
         for p in persons:
             del p["_role"]
 
-        case: JsonDict = {"schema_version": "0.1"}
+        case: JsonDict = {"schema_version": "0.2"}
         case["case"] = self._case_info()
         case["child"] = self._child(persons)
         case["persons"] = persons

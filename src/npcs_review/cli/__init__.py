@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from npcs_review.cli import classify, definitions, lint, schema, summary, validate
+from npcs_review.cli import classify, definitions, graph, lint, schema, summary, validate
 
 app = typer.Typer(
     name="npcs-review",
@@ -25,6 +25,7 @@ app.command("summary")(summary.summary)
 app.command("init")(summary.init)
 app.add_typer(definitions.app, name="definitions")
 app.add_typer(schema.app, name="schema")
+app.add_typer(graph.app, name="graph")
 app.command("migrate")(schema.migrate)
 
 

@@ -70,12 +70,11 @@ def render_html(summary: Summary) -> str:
                 "incident's events and decisions below.</figcaption></figure>"
             )
         if section.figure == "factor_graph" and "factor_graph" in summary.figures:
-            from npcs_review.graph.bridge import to_networkx  # noqa: PLC0415
             from npcs_review.graph.export import to_svg  # noqa: PLC0415
 
             parts.append(
                 '<figure id="factor-graph-figure">'
-                + to_svg(to_networkx(summary.figures["factor_graph"]))
+                + to_svg(summary.figures["factor_graph"])
                 + "<figcaption>Systemic factors by level (AcciMap): arrows show what "
                 "contributed to what.</figcaption></figure>"
             )

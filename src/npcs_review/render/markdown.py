@@ -27,12 +27,11 @@ def render_markdown(summary: Summary) -> str:
             lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
             lines.append("")
         if section.figure == "factor_graph" and "factor_graph" in summary.figures:
-            from npcs_review.graph.bridge import to_networkx  # noqa: PLC0415
             from npcs_review.graph.export import to_mermaid  # noqa: PLC0415
 
             lines += [
                 "```mermaid",
-                to_mermaid(to_networkx(summary.figures["factor_graph"])).rstrip(),
+                to_mermaid(summary.figures["factor_graph"]).rstrip(),
                 "```",
                 "",
             ]

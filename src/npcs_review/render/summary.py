@@ -156,14 +156,14 @@ def build_summary(case: Case, *, audience: str = "internal") -> Summary:
     if circumstances:
         sections.append(Section("circumstances", "Circumstances", (circumstances,)))
     if audience != "public":
-        sections += _classification(case)
+        sections += _classification(case, relative=dates.relative)
         sections.append(_household(case, dates))
     sections.append(_history(case, dates, audience))
     figures["timeline"] = _timeline_events(case, dates, audience)
     if audience != "public" and case.review is not None:
         sections += _review(case, dates, audience)
         if case.review.links:
-            figures["factor_graph"] = case
+            figures["factor_graph"] = _graph_for(case, dates, audience)
     if audience == "public" and case.maltreatments:
         rows = tuple(
             (_label("maltreatment_type", m.type), _label("finding", m.finding))
@@ -183,7 +183,7 @@ def build_summary(case: Case, *, audience: str = "internal") -> Summary:
     return Summary(title, audience, _BANNER[audience], tuple(facts), tuple(sections), figures)
 
 
-def _classification(case: Case) -> list[Section]:
+def _classification(case: Case, *, relative: bool) -> list[Section]:
     from npcs_review.engine.classify import classify  # noqa: PLC0415
     from npcs_review.registry import default_registry  # noqa: PLC0415
 
@@ -195,31 +195,36 @@ def _classification(case: Case) -> list[Section]:
             (f"{profile.title} profile", classify(case, profile=profile.id, registry=registry))
         )
     words = {"meets": "Meets", "does_not_meet": "Does not meet", "indeterminate": "Undecided"}
-    rows: list[tuple[str, ...]] = []
-    paragraphs: list[str] = []
-    for scope, result in runs:
-        for d in result.decisions:
-            rows.append((scope, d.term.replace("_", " "), words[d.outcome], d.title, d.reason))
-        for t in result.triggers:
-            rows.append(
-                (
-                    scope,
-                    "review trigger",
-                    words[t.outcome],
-                    t.text,
-                    t.review if t.outcome == "meets" else ", ".join(t.missing_facts) or "—",
-                )
+    sections = []
+    for n, (scope, result) in enumerate(runs):
+        rows: list[tuple[str, ...]] = [
+            (d.term.replace("_", " "), words[d.outcome], d.title, d.reason)
+            for d in result.decisions
+        ]
+        rows += [
+            (
+                "review trigger",
+                words[t.outcome],
+                t.text,
+                t.review if t.outcome == "meets" else ", ".join(t.missing_facts) or "—",
             )
-        if result.effective_on:
-            paragraphs.append(f"{scope}: definitions in force on {result.effective_on}.")
-    return [
-        Section(
-            "classification",
-            "Classification",
-            tuple(paragraphs),
-            ((("Scope", "Term", "Outcome", "Definition", "Reason"), tuple(rows)),),
+            for t in result.triggers
+        ]
+        day = "the incident date" if relative else result.effective_on
+        when = (
+            f"Definitions in force on {day}."
+            if result.effective_on
+            else "The incident date is unknown: current definitions."
         )
-    ]
+        sections.append(
+            Section(
+                f"classification-{n}",
+                f"Classification: {scope}",
+                (when,),
+                ((("Term", "Outcome", "Definition", "Reason"), tuple(rows)),),
+            )
+        )
+    return sections
 
 
 def _household(case: Case, dates: _Dates) -> Section:
@@ -315,6 +320,24 @@ def _timeline_events(case: Case, dates: _Dates, audience: str) -> list[dict[str,
             }
         )
     return sorted(events, key=lambda e: (e["date"], e["lane"], e["label"]))
+
+
+def _graph_for(case: Case, dates: _Dates, audience: str) -> Any:
+    """The factor graph for the figures, with dates and text shown as the audience may see."""
+    from npcs_review.graph.bridge import to_networkx  # noqa: PLC0415
+
+    graph = to_networkx(case)
+    if audience == "internal":
+        return graph
+    for _, data in graph.nodes(data=True):
+        if data.get("kind") == "outcome" and "date" in data:
+            data["date"] = dates.incident_text(data["date"])
+        elif "date" in data:
+            data["date"] = dates.show(data["date"])
+        for field in ("statement", "description", "text", "local_rationality"):
+            if isinstance(data.get(field), str):
+                data[field] = _text(data[field], audience)
+    return graph
 
 
 def _review(case: Case, dates: _Dates, audience: str) -> list[Section]:

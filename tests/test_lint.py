@@ -1,0 +1,274 @@
+"""Review lint: each rule on a hand-made case, selection, presets, formats."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from npcs_review.lint import RULES, lint, to_json, to_sarif, to_text
+from npcs_review.models import Case
+from npcs_review.registry import default_registry, merge_patch
+from tests.conftest import EXAMPLES
+
+BASE = dict(default_registry().base_case)
+
+
+def _review(**review: Any) -> Case:
+    doc = merge_patch(BASE, {"incident": {"summary": "The infant was found not breathing."}})
+    doc["review"] = {"type": "systemic_critical_incident_review", **review}
+    return Case.model_validate(doc)
+
+
+def _factor(fid: str, level: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": fid,
+        "statement": f"Condition {fid}",
+        "level": level,
+        "factor_type": "condition",
+        **extra,
+    }
+
+
+def _codes(case: Case, **kwargs: Any) -> list[tuple[str, str]]:
+    return [(f.code, f.pointer) for f in lint(case, **kwargs).findings]
+
+
+def test_rule_codes_and_slugs_are_stable_and_unique() -> None:
+    """Every rule has an NPR-L code, a unique slug and a summary."""
+    slugs = [r.slug for r in RULES.values()]
+    assert len(slugs) == len(set(slugs))
+    assert all(code.startswith("NPR-L") for code in RULES)
+    assert "hindsight-language" in slugs
+    assert "identifier-in-text" in slugs
+
+
+def test_hindsight_language_skips_quoted_interview_text() -> None:
+    """'failed to' in team text is flagged with a rewrite; inside quotes it is not."""
+    case = _review(
+        findings=[
+            {"id": "g1", "text": "The caseworker failed to check the sleep arrangement."},
+            {"id": "g2", "text": 'The worker said "I should have asked" during the debrief.'},
+        ]
+    )
+    [finding] = lint(case, select=["hindsight-language"]).findings
+    assert finding.pointer == "/review/findings/0/text"
+    assert "failed to" in finding.message
+    assert finding.suggestion is not None
+    assert "what in the system" in finding.suggestion
+
+
+def test_blame_language() -> None:
+    """Judgmental labels are a separate rule from counterfactuals."""
+    case = _review(
+        factors=[_factor("f1", "frontline_practice", statement="Careless documentation of visits")]
+    )
+    assert _codes(case, select=["NPR-L102"]) == [("NPR-L102", "/review/factors/0/statement")]
+
+
+def test_recommendations_must_address_something_and_be_complete() -> None:
+    """An untargeted recommendation is an error; missing owner/date/measure a warning."""
+    case = _review(
+        factors=[_factor("f1", "agency_organization")],
+        recommendations=[
+            {"id": "r1", "text": "Cap caseloads at 15", "action_strength": "stronger"}
+        ],
+        links=[
+            {
+                "kind": "contributes_to",
+                "source": "f1",
+                "target": "outcome",
+                "mechanism": "Less time per family",
+            }
+        ],
+    )
+    report = lint(case, select=["recommendation-target", "action-completeness"])
+    assert [(f.code, f.severity) for f in report.findings] == [
+        ("NPR-L201", "error"),
+        ("NPR-L204", "warning"),
+    ]
+    assert report.failed
+
+
+def test_action_strength_mix_and_fit() -> None:
+    """Mostly weaker actions warn; an agency-level factor answered by training is a misfit."""
+    case = _review(
+        factors=[_factor("f1", "agency_organization")],
+        recommendations=[
+            {
+                "id": f"r{i}",
+                "text": "Refresher training",
+                "action_strength": "weaker",
+                "action_type": "training",
+                "owner_role": "trainer",
+                "due_date": "2025-09",
+                "measure": "attendance",
+            }
+            for i in range(2)
+        ],
+        links=[
+            {
+                "kind": "contributes_to",
+                "source": "f1",
+                "target": "outcome",
+                "mechanism": "Less time",
+            },
+            {"kind": "addresses", "source": "r0", "target": "f1"},
+            {"kind": "addresses", "source": "r1", "target": "f1"},
+        ],
+    )
+    assert _codes(case, select=["action-strength-mix", "action-strength-fit"]) == [
+        ("NPR-L205", "/review/factors/0"),
+        ("NPR-L203", "/review/recommendations"),
+    ]
+
+
+def test_priority_factor_needs_action_or_rationale() -> None:
+    """The only factor on the path is in the minimal cut: it needs an action or a reason."""
+    links = [{"kind": "contributes_to", "source": "f1", "target": "outcome", "mechanism": "m"}]
+    bare = _review(factors=[_factor("f1", "supervision_team")], links=links)
+    assert _codes(bare, select=["priority-factor-action"]) == [("NPR-L202", "/review/factors/0")]
+    reasoned = _review(
+        factors=[
+            _factor("f1", "supervision_team", no_action_rationale="Changed statewide already")
+        ],
+        links=links,
+    )
+    assert _codes(reasoned, select=["priority-factor-action"]) == []
+
+
+def test_level_coverage_orphans_mechanisms_and_duties() -> None:
+    """Frontline-only factors, an orphan, a link without mechanism, an omission without duty."""
+    case = _review(
+        factors=[
+            _factor("f1", "frontline_practice"),
+            _factor("f2", "family_community_environment", factor_type="omission"),
+        ],
+        links=[{"kind": "contributes_to", "source": "f1", "target": "outcome"}],
+    )
+    assert _codes(
+        case, select=["level-coverage", "orphan-factor", "mechanism-missing", "omission-duty"]
+    ) == [
+        ("NPR-L301", "/review/factors"),
+        ("NPR-L302", "/review/factors/1"),
+        ("NPR-L304", "/review/factors/1/duty"),
+        ("NPR-L303", "/review/links/0"),
+    ]
+
+
+def test_hindsight_leak() -> None:
+    """A decision judged only by evidence that came later is flagged; add contemporaneous
+    evidence and it is not."""
+    events = [
+        {"id": "e1", "date": "2025-03-01", "description": "Safety plan ended", "is_decision": True}
+    ]
+    later = {
+        "id": "v1",
+        "source_type": "autopsy_report",
+        "description": "Autopsy",
+        "available_at": "2025-07-01",
+    }
+    then = {
+        "id": "v2",
+        "source_type": "case_record",
+        "description": "Plan note",
+        "available_at": "2025-03-01",
+    }
+    leak = _review(
+        events=events,
+        evidence=[later],
+        links=[{"kind": "evidenced_by", "source": "e1", "target": "v1"}],
+    )
+    assert _codes(leak, select=["hindsight-leak"]) == [("NPR-L305", "/review/events/0")]
+    fair = _review(
+        events=events,
+        evidence=[later, then],
+        links=[
+            {"kind": "evidenced_by", "source": "e1", "target": "v1"},
+            {"kind": "evidenced_by", "source": "e1", "target": "v2"},
+        ],
+    )
+    assert _codes(fair, select=["hindsight-leak"]) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Call back at 555-867-5309.",
+        "SSN 123-45-6789 was on the form.",
+        "The family lives at 42 Maple Street.",
+        "See case number CW-2025-00123.",
+        "DOB: 03/04/2024",
+        "Mrs. Holloway called the hotline.",
+    ],
+)
+def test_identifiers_in_text(text: str) -> None:
+    """Direct identifiers in narrative text are errors; the message never repeats them."""
+    case = _review(findings=[{"id": "g1", "text": text}])
+    [finding] = lint(case, select=["identifier-in-text"]).findings
+    assert finding.severity == "error"
+    assert finding.pointer == "/review/findings/0/text"
+    assert all(
+        part not in finding.message for part in text.split() if any(ch.isdigit() for ch in part)
+    )
+
+
+def test_completeness_and_indeterminate_classification() -> None:
+    """Unknown core facts are listed; an undecided classification names its missing facts."""
+    report = lint(
+        Case.model_validate(BASE), select=["completeness", "indeterminate-classification"]
+    )
+    codes = {f.code for f in report.findings}
+    assert codes == {"NPR-L501", "NPR-L502"}
+    info = next(f for f in report.findings if f.code == "NPR-L501")
+    assert "/child/in_foster_care" in info.message
+
+
+def test_select_ignore_presets_and_unknown_rules() -> None:
+    """Select and ignore by code or slug; presets change severity or switch rules off."""
+    case = _review(findings=[{"id": "g1", "text": "The worker failed to call."}])
+    assert _codes(case, select=["NPR-L101"]) == _codes(case, select=["hindsight-language"])
+    assert all(f.code != "NPR-L101" for f in lint(case, ignore=["hindsight-language"]).findings)
+    strict = lint(case, select=["hindsight-language"], preset="strict")
+    assert strict.findings[0].severity == "error"
+    drafting = lint(Case.model_validate(BASE), preset="drafting")
+    assert all(f.code != "NPR-L501" for f in drafting.findings)
+    with pytest.raises(KeyError, match="no lint rule"):
+        lint(case, select=["no-such-rule"])
+    with pytest.raises(KeyError, match="no lint preset"):
+        lint(case, preset="nope")
+
+
+def test_formats_text_json_sarif() -> None:
+    """Text names code and slug; JSON round-trips; SARIF 2.1.0 has rules and located results."""
+    case = _review(findings=[{"id": "g1", "text": "The worker failed to call."}])
+    report = lint(
+        case,
+        select=["hindsight-language"],
+        file="case.yaml",
+        positions={"/review/findings/0/text": (40, 9)},
+    )
+    assert "case.yaml:40:9 at /review/findings/0/text: warning:" in to_text(report)
+    assert json.loads(to_json(report))["findings"][0]["code"] == "NPR-L101"
+    sarif = json.loads(to_sarif(report))
+    assert sarif["version"] == "2.1.0"
+    run = sarif["runs"][0]
+    assert run["tool"]["driver"]["rules"][0]["id"] == "NPR-L101"
+    [result] = run["results"]
+    assert result["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 40,
+        "startColumn": 9,
+    }
+    assert result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == (
+        "/review/findings/0/text"
+    )
+
+
+def test_shipped_examples_have_no_lint_errors() -> None:
+    """The examples are written the way reviews should be: no error findings."""
+    from npcs_review.io import load_case  # noqa: PLC0415
+
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        report = lint(load_case(path))
+        assert not report.failed, (path.name, [f.message for f in report.findings])
