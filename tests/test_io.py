@@ -218,3 +218,13 @@ def test_dump_is_deterministic_and_atomic(tmp_path: Path, example_path: Path) ->
     fresh = tmp_path / "new.json"
     write_text_atomic(fresh, "{}")
     assert fresh.stat().st_mode & 0o044 == 0o044  # readable as a normal file, not 0600
+
+
+def test_yaml_merge_keys_and_nested_duplicates_are_refused_with_their_place() -> None:
+    """`<<` (plain) is refused even in flow style; a nested duplicate key names its pointer."""
+    [merge] = parse_case(b"extensions:\n  us_ky: {<<: {a: 1}}\n", format="yaml").problems
+    assert (merge.code, merge.pointer) == ("NPR-F006", "/extensions/us_ky")
+    quoted = parse_case(b'extensions:\n  us_ky: {"<<": 1}\n', format="yaml").problems
+    assert {p.code for p in quoted} == {"NPR-S101"}  # a quoted "<<" is an ordinary key
+    [dup] = parse_case(b"child:\n  sex: male\n  sex: female\n", format="yaml").problems
+    assert (dup.code, dup.pointer, dup.line) == ("NPR-F010", "/child/sex", 3)

@@ -11,10 +11,10 @@ from functools import cache
 from typing import Literal
 
 import attrs
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from npcs_review._resources import definitions_root
+from npcs_review._yaml import load_trusted_yaml
 from npcs_review.errors import DefinitionError, Problem
 
 __all__ = ["CodeList", "CodeValue", "Source", "codelist", "codelists", "definitions_version"]
@@ -194,7 +194,7 @@ def codelists() -> Mapping[str, CodeList]:
         if not entry.name.endswith(".yaml"):
             continue
         file = f"definitions/codelists/{entry.name}"
-        data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+        data = load_trusted_yaml(entry.read_bytes())
         try:
             model = CodeListFile.model_validate(data)
         except ValidationError as exc:
@@ -224,5 +224,8 @@ def codelist(list_id: str) -> CodeList:
 @cache
 def definitions_version() -> str:
     """Return the version of the definitions set (kept apart from the package version)."""
-    data = yaml.safe_load(definitions_root().joinpath("VERSION.yaml").read_text(encoding="utf-8"))
+    data = load_trusted_yaml(definitions_root().joinpath("VERSION.yaml").read_bytes())
+    if not isinstance(data, dict) or "version" not in data:
+        msg = "definitions/VERSION.yaml must hold 'version: X.Y.Z'"
+        raise DefinitionError([Problem("NPR-D002", msg, "/version", "definitions/VERSION.yaml")])
     return str(data["version"])

@@ -24,6 +24,7 @@ from pydantic_core import ErrorDetails
 
 from npcs_review._pointer import escape
 from npcs_review._positions import json_positions, yaml_positions
+from npcs_review._yaml import TrustedLoader, YamlDumper
 from npcs_review.codelists import codelist
 from npcs_review.consistency import check_case
 from npcs_review.errors import CaseFileError, Problem
@@ -234,6 +235,7 @@ def read_yaml(
     locate = _Locator(file, None)
     try:
         parsed = _load_yaml(data.removeprefix(codecs.BOM_UTF8), locate)
+        locate.place(Problem("NPR-F005", ""))  # compute the positions now: the caller wants them
     except _YamlRefusedError as exc:
         problem = locate.problem(exc.code, exc.message, line=exc.line, column=exc.column)
         return None, {}, [attrs.evolve(problem, pointer=exc.pointer)]
@@ -264,15 +266,14 @@ class _NotYamlError(Exception):
 
 
 def _load_yaml(data: bytes, locate: _Locator) -> object:
-    """Parse YAML safely; remember node positions for messages."""
+    """Parse YAML safely (see :func:`_scan_yaml`), then load it with libyaml's parser."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _NotYamlError(_utf8_problem(data, exc, locate)) from None
-    loader = _YamlLoader(text)
     try:
-        node = loader.get_single_node()
-        parsed = loader.construct_document(node) if node is not None else None
+        _scan_yaml(text)
+        parsed = yaml.load(text, Loader=TrustedLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise _NotYamlError(
@@ -285,11 +286,111 @@ def _load_yaml(data: bytes, locate: _Locator) -> object:
         ) from None
     except (yaml.YAMLError, RecursionError) as exc:
         raise _NotYamlError(locate.problem("NPR-F005", f"invalid YAML: {exc}")) from None
-    finally:
-        loader.dispose()
-    if node is not None:
-        locate.positions = yaml_positions(node)
+    locate.yaml_text = text
     return parsed
+
+
+class _Frame:
+    __slots__ = ("expecting_key", "index", "is_map", "key", "keys")
+
+    def __init__(self, is_map: bool) -> None:
+        self.is_map = is_map
+        self.keys: set[str] = set()
+        self.expecting_key = True
+        self.key: str | None = None
+        self.index = 0
+
+    def token(self) -> str | int | None:
+        return (self.key if not self.expecting_key else None) if self.is_map else self.index
+
+    def done_value(self) -> None:
+        if self.is_map:
+            self.expecting_key = True
+        else:
+            self.index += 1
+
+
+def _scan_yaml(text: str) -> None:
+    """Refuse what could change or hide what the user typed, walking libyaml's events.
+
+    Aliases (``*a``, which also allow "billion laughs" expansion), explicit tags, merge keys
+    (``<<``), keys given twice in one mapping, more than one document, and nesting deeper than
+    :data:`MAX_DEPTH` are refused with the place they occur.
+    """
+    stack: list[_Frame] = []
+    documents = 0
+
+    def pointer(extra: str | None = None) -> str:
+        tokens = [f.token() for f in stack]
+        if extra is not None:
+            tokens.append(extra)
+        return "".join("/" + escape(t) for t in tokens if t is not None)
+
+    for event in yaml.parse(text, Loader=TrustedLoader):
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise yaml.MarkedYAMLError(
+                    problem="a case file holds one YAML document, not "
+                    "several (remove the '---' separator)",
+                    problem_mark=event.start_mark,  # type: ignore[arg-type]
+                )
+            continue
+        if not isinstance(event, yaml.NodeEvent | yaml.CollectionEndEvent):
+            continue
+        top = stack[-1] if stack else None
+        if isinstance(event, yaml.AliasEvent):
+            raise _YamlRefusedError(
+                "NPR-F006",
+                "YAML aliases (*name) are not allowed; write the value out",
+                event.start_mark,
+                pointer(),
+            )
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!"):
+            raise _YamlRefusedError(
+                "NPR-F006",
+                f"YAML tags ({tag}) are not allowed; write plain values",
+                event.start_mark,
+                pointer(),
+            )
+        if isinstance(event, yaml.ScalarEvent):
+            if top is not None and top.is_map and top.expecting_key:
+                key = event.value
+                if key == "<<" and not event.style:
+                    raise _YamlRefusedError(
+                        "NPR-F006",
+                        "YAML merge keys (<<) are not allowed; write the keys out",
+                        event.start_mark,
+                        pointer(),
+                    )
+                if key in top.keys:
+                    raise _YamlRefusedError(
+                        "NPR-F010",
+                        f"the key {key!r} appears twice in the same mapping; keep one",
+                        event.start_mark,
+                        pointer(key),
+                    )
+                top.keys.add(key)
+                top.key, top.expecting_key = key, False
+            elif top is not None:
+                top.done_value()
+        elif isinstance(event, yaml.CollectionStartEvent):
+            if top is not None and top.is_map and top.expecting_key:
+                top.key, top.expecting_key = "?", False  # a complex key: rare, kept as a value
+            stack.append(_Frame(isinstance(event, yaml.MappingStartEvent)))
+            if len(stack) > MAX_DEPTH:
+                stack.pop()
+                raise _YamlRefusedError(
+                    "NPR-F008",
+                    f"the document nests deeper than {MAX_DEPTH} levels",
+                    event.start_mark,
+                    pointer(),
+                )
+        else:  # the end of a collection
+            stack.pop()
+            if stack:
+                stack[-1].done_value()
 
 
 # ------------------------------------------------------------------------------ YAML safety
@@ -303,119 +404,6 @@ class _YamlRefusedError(Exception):
         self.column = mark.column + 1 if mark else None
 
 
-_INT = r"^[-+]?(0|[1-9][0-9]*)$"
-_FLOAT = r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][-+]?[0-9]+)?$"
-
-
-class _YamlLoader(yaml.SafeLoader):
-    """A safe loader that changes nothing the user typed.
-
-    Only ``true``/``false``, ``null``/``~``, decimal integers and plain floats are typed;
-    everything else (``yes``, ``no``, ``2025-03-14``, ``0x1F``, ``1:30``) stays text. Aliases,
-    explicit tags, merge keys and duplicate keys are refused, and nesting is bounded.
-    """
-
-    yaml_implicit_resolvers: dict[str, list[tuple[str, Any]]] = {}  # noqa: RUF012
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._path: list[str | int | None] = []
-        self._depth = 0
-
-    def _pointer(self) -> str:
-        return "".join("/" + escape(t) for t in self._path if t is not None)
-
-    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
-        # Track where we are: a mapping value gets its key node as index, a sequence item
-        # its position, a mapping key gets None.
-        token: str | int | None = None
-        key: object = index
-        if isinstance(key, yaml.ScalarNode):
-            token = str(key.value)
-        elif isinstance(key, int) and isinstance(parent, yaml.SequenceNode):
-            token = key
-        self._path.append(token)
-        try:
-            if isinstance(event, yaml.AliasEvent):
-                raise _YamlRefusedError(
-                    "NPR-F006",
-                    "YAML aliases (*name) are not allowed; write the value out",
-                    event.start_mark,
-                    self._pointer(),
-                )
-            tag = getattr(event, "tag", None)
-            if tag not in (None, "!"):
-                raise _YamlRefusedError(
-                    "NPR-F006",
-                    f"YAML tags ({tag}) are not allowed; write plain values",
-                    event.start_mark,
-                    self._pointer(),
-                )
-            if isinstance(event, yaml.ScalarEvent) and event.value == "<<" and token is None:
-                raise _YamlRefusedError(
-                    "NPR-F006",
-                    "YAML merge keys (<<) are not allowed; write the keys out",
-                    event.start_mark,
-                    self._pointer(),
-                )
-            nests = isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent)
-            self._depth += nests
-            if self._depth > MAX_DEPTH:
-                raise _YamlRefusedError(
-                    "NPR-F008",
-                    f"the document nests deeper than {MAX_DEPTH} levels",
-                    event.start_mark,
-                    self._pointer(),
-                )
-            try:
-                return super().compose_node(parent, index)
-            finally:
-                self._depth -= nests
-        finally:
-            self._path.pop()
-
-    def compose_mapping_node(self, anchor: Any) -> yaml.MappingNode:
-        node: yaml.MappingNode = super().compose_mapping_node(anchor)
-        seen: set[object] = set()
-        for key_node, _ in node.value:
-            if key_node.value in seen:
-                self._path.append(str(key_node.value))
-                pointer = self._pointer()
-                self._path.pop()
-                raise _YamlRefusedError(
-                    "NPR-F010",
-                    f"the key {key_node.value!r} appears twice in the same mapping; keep one",
-                    key_node.start_mark,
-                    pointer,
-                )
-            seen.add(key_node.value)
-        return node
-
-
-_YamlLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(true|false|True|False|TRUE|FALSE)$"), list("tTfF")
-)
-_YamlLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:null", re.compile(r"^(~|null|Null|NULL|)$"), ["~", "n", "N", ""]
-)
-_YamlLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(_INT), list("-+0123456789"))
-_YamlLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float", re.compile(_FLOAT), list("-+0123456789.")
-)
-
-
-class _YamlDumper(yaml.SafeDumper):
-    """Quotes every string that either YAML 1.1 or our loader would read as another type."""
-
-
-for _tag, _pattern, _first in (
-    ("tag:yaml.org,2002:int", _INT, "-+0123456789"),
-    ("tag:yaml.org,2002:float", _FLOAT, "-+0123456789."),
-):
-    _YamlDumper.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
-
-
 # ------------------------------------------------------------------------ error translation
 
 
@@ -426,6 +414,7 @@ class _Locator:
         self.file, self.record_line = file, line
         self.positions: dict[str, tuple[int, int]] = {}
         self.json_bytes: bytes | None = None  # positions are computed only when needed
+        self.yaml_text: str | None = None
 
     def problem(
         self, code: str, message: str, *, line: int | None = None, column: int | None = None
@@ -438,6 +427,10 @@ class _Locator:
         if self.json_bytes is not None:
             self.positions = json_positions(self.json_bytes.decode("utf-8"))[0]
             self.json_bytes = None
+        if self.yaml_text is not None:
+            node = yaml.compose(self.yaml_text, Loader=TrustedLoader)
+            self.positions = yaml_positions(node) if node is not None else {}
+            self.yaml_text = None
         ptr = p.pointer
         while ptr not in self.positions and ptr:
             ptr = ptr.rsplit("/", 1)[0]
@@ -663,7 +656,7 @@ def dump_yaml(data: object) -> str:
 
     Strings that look like numbers, dates or yes/no are quoted.
     """
-    return yaml.dump(data, Dumper=_YamlDumper, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=YamlDumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def dump_case(case: Case, format: Format = "json") -> str:

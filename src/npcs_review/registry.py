@@ -20,6 +20,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 import attrs
+import yaml
 from pydantic import BaseModel, ValidationError
 
 from npcs_review._pointer import join
@@ -259,10 +260,19 @@ class Registry:
 # ------------------------------------------------------------------------------ loading
 
 
-def _read(entry: Traversable, file: str, kind: type[M], problems: list[Problem]) -> M | None:
+def _read(
+    entry: Traversable, file: str, kind: type[M], problems: list[Problem], *, trusted: bool = False
+) -> M | None:
+    from npcs_review._yaml import load_trusted_yaml  # noqa: PLC0415
     from npcs_review.io import read_yaml  # noqa: PLC0415 - avoid an import cycle
 
-    data, positions, parse_problems = read_yaml(entry.read_bytes(), file=file)
+    raw = entry.read_bytes()
+    if trusted:  # packaged files: parse fast; re-read strictly only to explain a problem
+        try:
+            return kind.model_validate(load_trusted_yaml(raw))
+        except (ValidationError, yaml.YAMLError):
+            pass
+    data, positions, parse_problems = read_yaml(raw, file=file)
     if parse_problems:
         problems += [attrs.evolve(p, code="NPR-D001") for p in parse_problems]
         return None
@@ -299,7 +309,7 @@ def _build(roots: list[tuple[Traversable | Path, bool]]) -> Registry:
         for folder, kind in FOLDERS.items():
             for entry in _files(root, folder):
                 file = f"{label}/{folder}/{entry.name}"
-                model = _read(entry, file, kind, problems)
+                model = _read(entry, file, kind, problems, trusted=not is_overlay)
                 if model is None:
                     continue
                 stem = entry.name.removesuffix(".yaml")

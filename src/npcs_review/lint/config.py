@@ -123,14 +123,10 @@ class PresetFile(_Strict):
 def _read(path: str, kind: type[BaseModel]) -> BaseModel:
     from pydantic import ValidationError  # noqa: PLC0415
 
-    from npcs_review.io import read_yaml  # noqa: PLC0415
+    from npcs_review._yaml import load_trusted_yaml  # noqa: PLC0415
 
     file = f"definitions/lint/{path}"
-    data, _, problems = read_yaml(
-        definitions_root().joinpath("lint", *path.split("/")).read_bytes(), file=file
-    )
-    if problems:
-        raise DefinitionError(problems)
+    data = load_trusted_yaml(definitions_root().joinpath("lint", *path.split("/")).read_bytes())
     try:
         return kind.model_validate(data)
     except ValidationError as exc:
