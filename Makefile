@@ -42,6 +42,9 @@ tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.js
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_validate.py
+	$(BIN)/python benchmarks/bench_classify.py
+	$(BIN)/python benchmarks/bench_graph.py
+	$(BIN)/python benchmarks/bench_cli.py
 
 clean:
 	rm -rf $(VENV) dist build .mypy_cache .ruff_cache .pytest_cache

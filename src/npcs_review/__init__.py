@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -61,10 +60,6 @@ _EXPORTS = {
     "parse_case": "npcs_review.io",
 }
 
-try:
-    __version__ = version("npcs-review")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0.0.0"
 
 __all__ = [
     "Case",
@@ -97,7 +92,19 @@ __all__ = [
 ]
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415 - slow import
+
+    try:
+        return version("npcs-review")
+    except PackageNotFoundError:  # pragma: no cover - a source tree without install
+        return "0.0.0"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        globals()["__version__"] = _version()
+        return globals()["__version__"]
     module = _EXPORTS.get(name)
     if module is None:
         msg = f"module 'npcs_review' has no attribute {name!r}"
