@@ -26,7 +26,7 @@ from npcs_review.definitions import (
     ProfileFile,
 )
 from npcs_review.models import MISSING, SCHEMA_VERSION, Case
-from npcs_review.models.outputs import ClassificationOutput
+from npcs_review.models.outputs import ClassificationOutput, LintOutput
 
 __all__ = ["DOCUMENTS", "document_schemas", "export_schemas", "schema_text"]
 
@@ -51,6 +51,12 @@ DOCUMENTS: dict[str, tuple[type[BaseModel], str, str, str]] = {
         "The classification of one case under one jurisdiction profile or the "
         "national set, as `npcs-review classify --format json` prints it (a list "
         "of these).",
+    ),
+    "lint": (
+        LintOutput,
+        _OUTPUT_SCHEMA,
+        "npcs_review lint report",
+        "The findings of `npcs-review lint --format json` for one case.",
     ),
     "codelist": (
         CodeListFile,

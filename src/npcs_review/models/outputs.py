@@ -17,6 +17,8 @@ __all__ = [
     "ClassificationOutput",
     "DecisionOut",
     "IndicatorOut",
+    "LintFindingOut",
+    "LintOutput",
     "TraceStepOut",
     "TriggerOut",
 ]
@@ -138,3 +140,37 @@ class ClassificationOutput(Model):
     """The profile's review triggers."""
     indicators: list[IndicatorOut]
     """Derived indicators the decisions used."""
+
+
+class LintFindingOut(Model):
+    """One lint finding."""
+
+    code: str = Field(pattern=r"^NPR-L\d{3}$")
+    """The rule's stable code."""
+    slug: str
+    """The rule's stable name."""
+    severity: Literal["error", "warning", "info"]
+    """How serious it is."""
+    file: str | None
+    """The case file, when known."""
+    pointer: str
+    """JSON pointer of the field ("" for the whole case)."""
+    line: int | None
+    """1-based line in the file, when known."""
+    column: int | None
+    """1-based column, when known."""
+    message: str
+    """What is wrong."""
+    suggestion: str | None
+    """How to fix it."""
+
+
+class LintOutput(Model):
+    """What `npcs-review lint --format json` prints."""
+
+    counts: dict[Literal["error", "warning", "info"], int]
+    """Findings per severity."""
+    rules_run: list[str]
+    """Codes of the rules that ran."""
+    findings: list[LintFindingOut]
+    """The findings, in document order."""
