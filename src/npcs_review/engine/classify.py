@@ -20,6 +20,7 @@ from npcs_review.engine.decision import (
     IndicatorResult,
     Outcome,
     TraceStep,
+    lazy_trace,
     outcome_of,
 )
 from npcs_review.models import MISSING, Case
@@ -50,13 +51,7 @@ class TriggerDecision:
     explain: Callable[[], tuple[TraceStep, ...]] = attrs.field(repr=False, eq=False)
     _cache: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False, eq=False)
 
-    @property
-    def trace(self) -> tuple[TraceStep, ...]:
-        """Every criterion as evaluated (computed when first asked for)."""
-        if "trace" not in self._cache:
-            self._cache["trace"] = self.explain()
-        trace: tuple[TraceStep, ...] = self._cache["trace"]
-        return trace
+    trace = property(lazy_trace, doc="Every criterion as evaluated (computed when first read).")
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready mapping."""

@@ -20,6 +20,14 @@ __all__ = [
 Outcome = Literal["meets", "does_not_meet", "indeterminate"]
 
 
+def lazy_trace(self: Any) -> tuple[TraceStep, ...]:
+    """The trace of a result, computed by its ``explain`` on first use and then kept."""
+    if "trace" not in self._cache:
+        self._cache["trace"] = self.explain()
+    trace: tuple[TraceStep, ...] = self._cache["trace"]
+    return trace
+
+
 def reason_for(outcome: Outcome, steps: tuple[TraceStep, ...], missing: tuple[str, ...]) -> str:
     """The one-line reason for an outcome: what is missing, or the first criterion not met."""
     if outcome == "meets":
@@ -98,13 +106,7 @@ class IndicatorResult:
     """Computes the trace when it is first asked for (classifying stays fast)."""
     _cache: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False, eq=False)
 
-    @property
-    def trace(self) -> tuple[TraceStep, ...]:
-        """Every criterion of the indicator as evaluated."""
-        if "trace" not in self._cache:
-            self._cache["trace"] = self.explain()
-        trace: tuple[TraceStep, ...] = self._cache["trace"]
-        return trace
+    trace = property(lazy_trace, doc="Every criterion as evaluated (computed when first read).")
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready mapping."""
@@ -150,13 +152,7 @@ class Decision:
     effective_on: str | None = None
     _cache: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False, eq=False)
 
-    @property
-    def trace(self) -> tuple[TraceStep, ...]:
-        """Every criterion as evaluated (computed when first asked for)."""
-        if "trace" not in self._cache:
-            self._cache["trace"] = self.explain()
-        trace: tuple[TraceStep, ...] = self._cache["trace"]
-        return trace
+    trace = property(lazy_trace, doc="Every criterion as evaluated (computed when first read).")
 
     @property
     def reason(self) -> str:
