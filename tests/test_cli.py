@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from npcs_review.cli import app
@@ -87,3 +88,26 @@ def test_python_dash_m_runs_the_cli() -> None:
     )
     assert done.returncode == 0
     assert "validate" in done.stdout
+
+
+def test_progress_shows_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many files on a terminal show progress on stderr; piped, nothing is written."""
+    import io  # noqa: PLC0415
+
+    from npcs_review.cli._console import progress  # noqa: PLC0415
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    show = progress(50)
+    for done in range(1, 51):
+        show(done)
+    assert "checked 50/50 files" in screen.getvalue()
+    piped = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", piped)
+    quiet = progress(50)
+    quiet(50)
+    assert piped.getvalue() == ""

@@ -199,7 +199,8 @@ class Review(Model):
     started: Maybe[PartialDate] | None = None
     """When the review started."""
     completed: Maybe[PartialDate] | None = None
-    """When the review was completed; nothing in the case may be dated after it."""
+    """When the review was completed. The incident, agency history, certification and
+    determinations cannot be dated after it; recommendations may fall due later."""
     method: Annotated[str, Coded("review_method")] | None = None
     """The analysis method (code list ``review_method``)."""
     team: list[TeamMember] = Field(default_factory=list)
