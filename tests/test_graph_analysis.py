@@ -738,3 +738,49 @@ def test_generated_reviews_are_valid_and_clean() -> None:
     assert first[0][2] != first[1][2]
     with pytest.raises(ValueError, match="at least 12 nodes"):
         generate_review(random.Random(3), 0, nodes=5)
+
+
+def test_protective_links_are_not_causes() -> None:
+    """A protective influence is neither a cause nor an unconnected factor; its barrier is."""
+    from npcs_review.graph.analysis import analyze  # noqa: PLC0415
+    from npcs_review.graph.bridge import to_networkx  # noqa: PLC0415
+    from npcs_review.models import Review  # noqa: PLC0415
+
+    review = Review.model_validate(
+        {
+            "type": "case_specific_review",
+            "factors": [
+                {
+                    "id": "cause",
+                    "statement": "Caseloads above the standard",
+                    "level": "agency_organization",
+                    "factor_type": "condition",
+                },
+                {
+                    "id": "kin",
+                    "statement": "A grandparent checked on the infant daily",
+                    "level": "family_community_environment",
+                    "factor_type": "protective",
+                },
+            ],
+            "links": [
+                {
+                    "kind": "contributes_to",
+                    "source": "cause",
+                    "target": "outcome",
+                    "mechanism": "m",
+                },
+                {
+                    "kind": "contributes_to",
+                    "source": "kin",
+                    "target": "outcome",
+                    "mechanism": "m",
+                    "polarity": "protective",
+                },
+            ],
+        }
+    )
+    result = analyze(to_networkx(review))
+    assert result.structure.unconnected_factors == ()
+    assert result.minimal_cut.nodes == ("cause",)
+    assert [f.factor for f in result.leverage.factors if f.share > 0] == ["cause"]

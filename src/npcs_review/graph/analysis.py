@@ -186,6 +186,7 @@ class _View:
     dangling: tuple[LinkRef, ...]
     wrong_kind: tuple[LinkRef, ...]
     addressed_by: Mapping[str, tuple[str, ...]]  # target → recommendations that cover it
+    protective: frozenset[str] = frozenset()  # sources of protective links only
 
     def of_kind(self, kind: str) -> list[str]:
         return sorted(n for n, k in self.kinds.items() if k == kind)
@@ -212,6 +213,7 @@ def _view(graph: nx.MultiDiGraph) -> _View:
     dangling: list[LinkRef] = []
     wrong: list[LinkRef] = []
     addressed: dict[str, set[str]] = {}
+    protective: set[str] = set()  # sources of protective influences (not causes)
     for u, v, key, data in graph.edges(keys=True, data=True):
         kind = _kind_of(data)
         ku, kv = kinds[u], kinds[v]
@@ -221,7 +223,9 @@ def _view(graph: nx.MultiDiGraph) -> _View:
         if not _fits(kind, ku, kv):
             wrong.append(LinkRef(u, v, key if isinstance(key, int) else str(key), kind))
             continue
-        if kind in CAUSAL_LINKS:
+        if kind in CAUSAL_LINKS and data.get("polarity") == "protective":
+            protective.add(u)
+        elif kind in CAUSAL_LINKS:
             refs = data.get("evidence") or ()
             step = _Step(
                 len({e for e in refs if e in evidence}),
@@ -256,6 +260,7 @@ def _view(graph: nx.MultiDiGraph) -> _View:
         dangling=tuple(sorted(dangling, key=_link_order)),
         wrong_kind=tuple(sorted(wrong, key=_link_order)),
         addressed_by={t: tuple(sorted(r)) for t, r in sorted(addressed.items())},
+        protective=frozenset(protective),
     )
 
 
@@ -384,7 +389,9 @@ def _structure(view: _View, max_loops: int) -> Structure:
         wrong_kind=wrong,
         feedback_loops=loops,
         loops_truncated=len(found) > max_loops,
-        unconnected_factors=tuple(f for f in view.of_kind("factor") if f not in view.ancestry),
+        unconnected_factors=tuple(
+            f for f in view.of_kind("factor") if f not in view.ancestry and f not in view.protective
+        ),
     )
 
 

@@ -171,10 +171,12 @@ def _marker(kind: str, colour: str) -> str:
 def _edge_svg(edge: EdgePath, g: nx.MultiDiGraph) -> str:
     colour, dash, width = _LINK_STYLE.get(edge.kind, _OTHER_LINK)
     data = g.get_edge_data(edge.source, edge.target, edge.key) or {}
+    if data.get("polarity") == "protective":  # a protective influence: dotted
+        dash = "2 3"
     title = f"{edge.source} {edge.kind.replace('_', ' ')} {edge.target}"
     extra = [
         f"{name}: {_clean(data[name])}"
-        for name in ("mechanism", "strength", "confidence")
+        for name in ("mechanism", "strength", "confidence", "polarity")
         if data.get(name) is not None
     ]
     title = "\n".join([title, *extra])

@@ -183,6 +183,9 @@ class Link(Model):
     """Id of the node it points to (``outcome`` for the incident)."""
     mechanism: Text | None = None
     """For contributes_to: how the source influenced the target (RCA² rule of causation 1)."""
+    polarity: Literal["increases_risk", "protective"] | None = None
+    """For contributes_to: whether the source made the target more likely (the default) or
+    less likely (a protective influence, which analyses do not count as a cause)."""
     strength: Annotated[str, Coded("link_strength")] | None = None
     """For contributes_to: weak, moderate or strong (code list ``link_strength``)."""
     confidence: Annotated[str, Coded("confidence")] | None = None
