@@ -43,3 +43,13 @@ def test_every_problem_code_is_documented() -> None:
     page = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
     for code, meaning in CODES.items():
         assert f"| `{code}` | {meaning} |" in page
+
+
+def test_definitions_reference_is_current() -> None:
+    """docs/reference.md is generated from definitions/ (run `make docs` if not)."""
+    from npcs_review.render.reference import definitions_reference  # noqa: PLC0415
+    from tests.conftest import ROOT  # noqa: PLC0415
+
+    page = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
+    assert page == definitions_reference(), "run `make docs`"
+    assert "## Jurisdiction profiles" in page
