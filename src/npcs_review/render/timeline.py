@@ -74,6 +74,8 @@ def timeline_svg(events: Sequence[dict[str, str]]) -> str:
         '<text x="4" y="14">agency history</text>',
         f'<text x="4" y="{height - 6:.0f}">the incident</text>',
     ]
+    lines_out: list[str] = []  # connectors and markers first, so no line crosses a label
+    labels_out: list[str] = []
     for side, items in placed.items():
         for x, left, row, event, lines, width in items:
             colour = _COLOURS.get(event["lane"], "#444")
@@ -82,26 +84,26 @@ def timeline_svg(events: Sequence[dict[str, str]]) -> str:
             else:
                 label_top = axis_y + 16 + row * block
             anchor_y = label_top + len(lines) * _LINE + 2 if side == "above" else label_top
-            out.append(
+            lines_out.append(
                 f'<line x1="{x:.1f}" y1="{axis_y}" x2="{x:.1f}" y2="{anchor_y:.1f}" '
                 f'stroke="{colour}" stroke-dasharray="2,2"/>'
             )
-            shape = (
+            lines_out.append(
                 f'<rect x="{x - 6:.1f}" y="{axis_y - 6}" width="12" height="12" '
                 f'transform="rotate(45 {x:.1f} {axis_y})" fill="{colour}"/>'
                 if event["lane"] == "incident"
                 else f'<circle cx="{x:.1f}" cy="{axis_y}" r="5" fill="{colour}"/>'
             )
-            out.append(shape)
-            out.append(
+            labels_out.append(
                 f'<rect class="label" x="{left:.1f}" y="{label_top:.1f}" '
                 f'width="{width:.1f}" height="{len(lines) * _LINE + 4}" rx="3" '
                 f'fill="#fff" stroke="{colour}"/>'
             )
-            for i, line in enumerate(lines):
-                out.append(
-                    f'<text x="{left + 4:.1f}" y="{label_top + 12 + i * _LINE:.1f}">'
-                    f"{escape(line)}</text>"
-                )
+            labels_out += [
+                f'<text x="{left + 4:.1f}" y="{label_top + 12 + i * _LINE:.1f}">'
+                f"{escape(line)}</text>"
+                for i, line in enumerate(lines)
+            ]
+    out += lines_out + labels_out
     out.append("</svg>")
     return "\n".join(out)
