@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from npcs_review.errors import Problem
-from npcs_review.models import LINK_KINDS, MISSING, OUTCOME_ID, Age, Case
+from npcs_review.models import LINK_KINDS, MISSING, NODE_FIELDS, OUTCOME_ID, Age, Case
 from npcs_review.models._types import date_bounds, is_missing
 
-__all__ = ["check_case", "review_nodes"]
+__all__ = ["check_case"]
 
 #: CAPTA lets states raise the age ceiling to under 24 for trafficking victims
 #: (42 U.S.C. 5106g(b)); no definition here reaches further.
@@ -36,48 +36,28 @@ def _after(a: tuple[date, date] | None, b: tuple[date, date] | None) -> bool:
 def check_case(case: Case) -> list[Problem]:
     """Return every consistency problem in ``case``, in document order."""
     problems = [*_ids(case), *_references(case), *_dates(case), *_ages(case), *_required(case)]
-    if case.review is not None and (case.review.links or case.review.recommendations):
+    if case.review is not None:
         problems += _review_graph(case)
     return problems
-
-
-def review_nodes(case: Case) -> dict[str, tuple[str, str]]:
-    """Every node of the review graph by id: (kind, pointer). The outcome is ``outcome``."""
-    nodes: dict[str, tuple[str, str]] = {OUTCOME_ID: ("outcome", "/incident")}
-    review = case.review
-    if review is None:
-        return nodes
-    for kind, name, ids in (
-        ("event", "events", [x.id for x in review.events]),
-        ("factor", "factors", [x.id for x in review.factors]),
-        ("barrier", "barriers", [x.id for x in review.barriers]),
-        ("finding", "findings", [x.id for x in review.findings]),
-        ("recommendation", "recommendations", [x.id for x in review.recommendations]),
-        ("evidence", "evidence", [x.id for x in review.evidence]),
-    ):
-        for i, node_id in enumerate(ids):
-            nodes.setdefault(node_id, (kind, f"/review/{name}/{i}"))
-    return nodes
 
 
 def _review_graph(case: Case) -> Iterator[Problem]:
     review = case.review
     assert review is not None
-    nodes = review_nodes(case)
-    seen: dict[str, str] = {OUTCOME_ID: "/incident"}
-    for name in ("events", "factors", "barriers", "findings", "recommendations", "evidence"):
+    nodes: dict[str, tuple[str, str]] = {OUTCOME_ID: ("outcome", "/incident")}
+    for kind, name in NODE_FIELDS.items():
         for i, item in enumerate(getattr(review, name)):
-            ptr = f"/review/{name}/{i}/id"
-            if item.id in seen:
+            ptr = f"/review/{name}/{i}"
+            if item.id in nodes:
+                reserved = " (reserved for the incident)" if item.id == OUTCOME_ID else ""
                 yield Problem(
                     "NPR-C203",
-                    f"id {item.id!r} is already used at {seen[item.id]}"
-                    f"{' (reserved for the incident)' if item.id == OUTCOME_ID else ''}",
-                    ptr,
+                    f"id {item.id!r} is already used at {nodes[item.id][1]}{reserved}",
+                    f"{ptr}/id",
                     found=item.id,
                 )
             else:
-                seen[item.id] = ptr
+                nodes[item.id] = (kind, ptr)
     for i, link in enumerate(review.links):
         ptr = f"/review/links/{i}"
         kinds = LINK_KINDS[link.kind]

@@ -12,36 +12,11 @@ from typing import Any
 
 import networkx as nx
 
-from npcs_review.models import OUTCOME_ID, Case, Review
-from npcs_review.models.review import (
-    Barrier,
-    Event,
-    Evidence,
-    Factor,
-    Finding,
-    Recommendation,
-)
+from npcs_review.models import NODE_FIELDS, OUTCOME_ID, Case, Review
 
-__all__ = ["NODE_KINDS", "from_networkx", "from_node_link", "to_networkx", "to_node_link"]
+__all__ = ["from_networkx", "from_node_link", "to_networkx", "to_node_link"]
 
-#: Node kind → (review field, model).
-NODE_KINDS: dict[str, tuple[str, type[Any]]] = {
-    "event": ("events", Event),
-    "factor": ("factors", Factor),
-    "barrier": ("barriers", Barrier),
-    "finding": ("findings", Finding),
-    "recommendation": ("recommendations", Recommendation),
-    "evidence": ("evidence", Evidence),
-}
-_GRAPH_FIELDS = (
-    "events",
-    "factors",
-    "barriers",
-    "findings",
-    "recommendations",
-    "evidence",
-    "links",
-)
+_GRAPH_FIELDS = (*NODE_FIELDS.values(), "links")
 
 
 def to_networkx(review: Review | Case, *, outcome: dict[str, Any] | None = None) -> nx.MultiDiGraph:
@@ -72,7 +47,7 @@ def to_networkx(review: Review | Case, *, outcome: dict[str, Any] | None = None)
     # which lists the review spelled out, even empty, so the round trip keeps them
     graph.graph["review_lists"] = sorted(set(_GRAPH_FIELDS) & review.model_fields_set)
     graph.add_node(OUTCOME_ID, kind="outcome", **(outcome or {}))
-    for kind, (field, _) in NODE_KINDS.items():
+    for kind, field in NODE_FIELDS.items():
         for item in getattr(review, field):
             data = item.model_dump(mode="json", exclude_unset=True)
             graph.add_node(data.pop("id"), kind=kind, **data)
@@ -89,7 +64,7 @@ def from_networkx(graph: nx.MultiDiGraph) -> Review:
         pydantic.ValidationError: if a node or link does not fit the review model.
     """
     parts: dict[str, Any] = dict(graph.graph.get("review", {}))
-    for kind, (field, _) in NODE_KINDS.items():
+    for kind, field in NODE_FIELDS.items():
         parts[field] = [
             {"id": node, **{k: v for k, v in data.items() if k != "kind"}}
             for node, data in graph.nodes(data=True)

@@ -17,6 +17,7 @@ from npcs_review.models.case import (
 )
 from npcs_review.models.review import (
     LINK_KINDS,
+    NODE_FIELDS,
     OUTCOME_ID,
     Barrier,
     Event,
@@ -32,6 +33,7 @@ from npcs_review.models.review import (
 __all__ = [
     "LINK_KINDS",
     "MISSING",
+    "NODE_FIELDS",
     "OUTCOME_ID",
     "SCHEMA_VERSION",
     "Age",

@@ -18,6 +18,7 @@ from npcs_review.models._types import Coded, Id, Maybe, PartialDate
 
 __all__ = [
     "LINK_KINDS",
+    "NODE_FIELDS",
     "OUTCOME_ID",
     "Barrier",
     "Event",
@@ -36,6 +37,15 @@ OUTCOME_ID = "outcome"
 LinkKind = Literal[
     "contributes_to", "precedes", "breaches", "holds", "addresses", "supports", "evidenced_by"
 ]
+#: Each kind of node of the review graph and the review field that lists its nodes.
+NODE_FIELDS: dict[str, str] = {
+    "event": "events",
+    "factor": "factors",
+    "barrier": "barriers",
+    "finding": "findings",
+    "recommendation": "recommendations",
+    "evidence": "evidence",
+}
 #: Which kinds of node each link kind may join: (allowed sources, allowed targets).
 LINK_KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "contributes_to": (
