@@ -130,9 +130,6 @@ def parse_case(
     else:
         try:
             parsed = _load_yaml(data, locate)
-        except _YamlRefusedError as exc:
-            problem = locate.problem(exc.code, exc.message, line=exc.line, column=exc.column)
-            return _fail(source, attrs.evolve(problem, pointer=exc.pointer))
         except _NotYamlError as exc:
             return _fail(source, exc.problem)
     if not isinstance(parsed, dict):
@@ -235,13 +232,9 @@ def read_yaml(
     locate = _Locator(file, None)
     try:
         parsed = _load_yaml(data.removeprefix(codecs.BOM_UTF8), locate)
-        locate.place(Problem("NPR-F005", ""))  # compute the positions now: the caller wants them
-    except _YamlRefusedError as exc:
-        problem = locate.problem(exc.code, exc.message, line=exc.line, column=exc.column)
-        return None, {}, [attrs.evolve(problem, pointer=exc.pointer)]
     except _NotYamlError as exc:
         return None, {}, [exc.problem]
-    return parsed, locate.positions, []
+    return parsed, locate.resolve_positions(), []
 
 
 def pointer_positions(path: str | os.PathLike[str]) -> dict[str, tuple[int, int]]:
@@ -274,6 +267,9 @@ def _load_yaml(data: bytes, locate: _Locator) -> object:
     try:
         _scan_yaml(text)
         parsed = yaml.load(text, Loader=TrustedLoader)
+    except _YamlRefusedError as exc:
+        problem = locate.problem(exc.code, exc.message, line=exc.line, column=exc.column)
+        raise _NotYamlError(attrs.evolve(problem, pointer=exc.pointer)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise _NotYamlError(
@@ -423,7 +419,8 @@ class _Locator:
             line = self.record_line
         return Problem(code, message, "", self.file, line, column)
 
-    def place(self, p: Problem) -> Problem:
+    def resolve_positions(self) -> dict[str, tuple[int, int]]:
+        """Compute the pointer positions of the parsed text (once, on first need)."""
         if self.json_bytes is not None:
             self.positions = json_positions(self.json_bytes.decode("utf-8"))[0]
             self.json_bytes = None
@@ -431,6 +428,10 @@ class _Locator:
             node = yaml.compose(self.yaml_text, Loader=TrustedLoader)
             self.positions = yaml_positions(node) if node is not None else {}
             self.yaml_text = None
+        return self.positions
+
+    def place(self, p: Problem) -> Problem:
+        self.resolve_positions()
         ptr = p.pointer
         while ptr not in self.positions and ptr:
             ptr = ptr.rsplit("/", 1)[0]
@@ -492,10 +493,7 @@ def _from_pydantic(err: ErrorDetails, data: object) -> Problem:
     pointer, tagged = _pointer(tuple(err["loc"]), data)
     code = _CODES.get(kind)
     if code is None:
-        if kind.endswith(("_type", "_parsing")) or kind in (
-            "model_attributes_type",
-            "is_instance_of",
-        ):
+        if kind.endswith(("_type", "_parsing")) or kind == "is_instance_of":
             code = "NPR-S103"
         elif kind.startswith(_RANGE):
             code = "NPR-S106"
