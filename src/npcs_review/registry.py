@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from npcs_review._pointer import join
 from npcs_review._resources import definitions_root
+from npcs_review._yaml import load_trusted_yaml
 from npcs_review.codelists import codelists, definitions_version
 from npcs_review.definitions import (
     CrosswalkEntry,
@@ -263,7 +264,6 @@ class Registry:
 def _read(
     entry: Traversable, file: str, kind: type[M], problems: list[Problem], *, trusted: bool = False
 ) -> M | None:
-    from npcs_review._yaml import load_trusted_yaml  # noqa: PLC0415
     from npcs_review.io import read_yaml  # noqa: PLC0415 - avoid an import cycle
 
     raw = entry.read_bytes()
@@ -303,7 +303,7 @@ def _files(root: Traversable | Path, folder: str) -> list[Traversable]:
 
 def _build(roots: list[tuple[Traversable | Path, bool]]) -> Registry:
     problems: list[Problem] = []
-    raw: dict[str, dict[str, tuple[Any, str, bool]]] = {k: {} for k in FOLDERS}
+    raw: dict[str, dict[str, tuple[Any, str]]] = {k: {} for k in FOLDERS}
     for root, is_overlay in roots:
         label = str(root) if is_overlay else "definitions"
         for folder, kind in FOLDERS.items():
@@ -336,7 +336,7 @@ def _build(roots: list[tuple[Traversable | Path, bool]]) -> Registry:
                         )
                     )
                     continue
-                raw[folder][stem] = (model, file, is_overlay)
+                raw[folder][stem] = (model, file)
     base_case = _base_case(problems)
     registry = _compile(raw, base_case, [str(r) for r, o in roots if o], problems)
     if problems:
@@ -345,14 +345,18 @@ def _build(roots: list[tuple[Traversable | Path, bool]]) -> Registry:
 
 
 def _base_case(problems: list[Problem]) -> dict[str, Any]:
-    from npcs_review.io import read_yaml  # noqa: PLC0415
-
-    file = "definitions/vectors/base_case.yaml"
-    data, _, parse_problems = read_yaml(
-        definitions_root().joinpath("vectors", "base_case.yaml").read_bytes(), file=file
-    )
-    problems += parse_problems
-    return data if isinstance(data, dict) else {}
+    data = load_trusted_yaml(definitions_root().joinpath("vectors", "base_case.yaml").read_bytes())
+    if not isinstance(data, dict):
+        problems.append(
+            Problem(
+                "NPR-D002",
+                "the base case must be a mapping",
+                "",
+                "definitions/vectors/base_case.yaml",
+            )
+        )
+        return {}
+    return data
 
 
 def _node(expr: Any, file: str, pointer: str, problems: list[Problem]) -> Node | None:
@@ -364,14 +368,14 @@ def _node(expr: Any, file: str, pointer: str, problems: list[Problem]) -> Node |
 
 
 def _compile(
-    raw: dict[str, dict[str, tuple[Any, str, bool]]],
+    raw: dict[str, dict[str, tuple[Any, str]]],
     base_case: dict[str, Any],
     overlays: list[str],
     problems: list[Problem],
 ) -> Registry:
     terms = codelists()["definition_term"].codes
     indicators: dict[str, Indicator] = {}
-    for ind_id, (model, file, _) in raw["indicators"].items():
+    for ind_id, (model, file) in raw["indicators"].items():
         node = _node(model.expression, file, "/expression", problems)
         if node is None:
             continue
@@ -391,7 +395,7 @@ def _compile(
         )
     indicator_params: set[str] = {p for i in indicators.values() for p in i.parameters}
     definitions: dict[str, Definition] = {}
-    for def_id, (model, file, _) in raw["incident_definitions"].items():
+    for def_id, (model, file) in raw["incident_definitions"].items():
         if model.term not in terms:
             problems.append(
                 Problem(
@@ -454,12 +458,12 @@ def _compile(
                     )
                 )
     profiles: dict[str, Profile] = {}
-    for prof_id, (model, file, _) in raw["jurisdictions"].items():
+    for prof_id, (model, file) in raw["jurisdictions"].items():
         profiles[prof_id] = _profile(
             model, file, definitions, indicators, indicator_params, problems
         )
     crosswalks: dict[str, Crosswalk] = {}
-    for cw_id, (model, file, _) in raw["crosswalks"].items():
+    for cw_id, (model, file) in raw["crosswalks"].items():
         _check_crosswalk(model, file, problems)
         crosswalks[cw_id] = Crosswalk(cw_id, model, file)
     return Registry(
