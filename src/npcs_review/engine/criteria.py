@@ -264,7 +264,6 @@ class Context:
     params: dict[str, Any]
     indicator: IndicatorLookup
     incident: Span | None = None
-    cache: dict[Any, Any] = attrs.field(factory=dict)
     term: Callable[[str], tuple[Any, list[TraceStep], set[str]]] | None = None
     trace: bool = True
     """Record trace steps; without, evaluation stops at the first decisive part."""
