@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import attrs
 
-from npcs_review.models import Case
+from npcs_review.models import NODE_FIELDS, Case
 
 __all__ = ["RULES", "Finding", "LintContext", "LintReport", "Rule", "rule"]
 
@@ -98,6 +98,18 @@ class LintContext:
         from npcs_review.graph.bridge import to_networkx  # noqa: PLC0415
 
         return to_networkx(self.case)
+
+    @cached_property
+    def node_pointers(self) -> dict[str, str]:
+        """The pointer of every node of the review graph, by id (the first, if repeated)."""
+        review = self.case.review
+        if review is None:
+            return {}
+        pointers: dict[str, str] = {}
+        for name in NODE_FIELDS.values():
+            for i, item in enumerate(getattr(review, name)):
+                pointers.setdefault(item.id, f"/review/{name}/{i}")
+        return pointers
 
     @cached_property
     def analysis(self) -> Any:

@@ -120,11 +120,9 @@ def recommendation_target(context: LintContext) -> Iterator[Hit]:
 def priority_factor_action(context: LintContext) -> Iterator[Hit]:
     """High-leverage and cut factors need an action or a reason for none."""
     analysis = context.analysis
-    review = context.case.review
-    if analysis is None or review is None:
+    if analysis is None:
         return
-    places = {f.id: f"/review/factors/{i}" for i, f in enumerate(review.factors)}
-    places |= {b.id: f"/review/barriers/{i}" for i, b in enumerate(review.barriers)}
+    places = context.node_pointers
     for gap in analysis.coverage.uncovered:
         if gap.node in places:
             why = " and ".join(r.replace("_", " ") for r in gap.reasons) or "a priority"
@@ -196,15 +194,13 @@ def action_completeness(context: LintContext) -> Iterator[Hit]:
 def action_strength_fit(context: LintContext) -> Iterator[Hit]:
     """System-level causes need system-level actions."""
     analysis = context.analysis
-    review = context.case.review
-    if analysis is None or review is None:
+    if analysis is None:
         return
-    index = {f.id: i for i, f in enumerate(review.factors)}
     for mismatch in analysis.coverage.strength_mismatches:
         factor_id = mismatch.factor
-        if factor_id in index:
+        if factor_id in context.node_pointers:
             yield (
-                f"/review/factors/{index[factor_id]}",
+                context.node_pointers[factor_id],
                 f"factor {factor_id} sits at the organization level or above but is "
                 "addressed only by weaker actions",
                 "Pair it with a stronger or intermediate action.",
@@ -235,14 +231,12 @@ def level_coverage(context: LintContext) -> Iterator[Hit]:
 def orphan_factor(context: LintContext) -> Iterator[Hit]:
     """A factor that leads nowhere is not yet explained."""
     analysis = context.analysis
-    review = context.case.review
-    if analysis is None or review is None:
+    if analysis is None:
         return
-    index = {f.id: i for i, f in enumerate(review.factors)}
     for factor_id in analysis.structure.unconnected_factors:
-        if factor_id in index:
+        if factor_id in context.node_pointers:
             yield (
-                f"/review/factors/{index[factor_id]}",
+                context.node_pointers[factor_id],
                 f"factor {factor_id} has no causal path to the outcome",
                 "Link it (contributes_to) to what it influenced, or remove it.",
             )
