@@ -38,7 +38,7 @@ from npcs_review.graph.layout import (
     node_text,
     wrap,
 )
-from npcs_review.models._types import MISSING
+from npcs_review.models._types import code_text as _label
 
 __all__ = ["to_dot", "to_graphml", "to_mermaid", "to_svg"]
 
@@ -103,12 +103,6 @@ def _n(value: float) -> str:
     """Format a coordinate: at most one decimal, no trailing zeros, never ``-0``."""
     text = f"{value:.1f}".rstrip("0").rstrip(".")
     return "0" if text in {"-0", ""} else text
-
-
-def _label(list_id: str, code: object) -> str:
-    if isinstance(code, str) and code in MISSING:
-        return code.replace("_", " ")
-    return codelist(list_id).label(str(code))
 
 
 # --- SVG ----------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ import networkx as nx
 from npcs_review.codelists import codelist
 from npcs_review.models import OUTCOME_ID
 from npcs_review.models._types import MISSING
+from npcs_review.models._types import code_text as _code_label
 
 __all__ = [
     "ACCIMAP_KINDS",
@@ -265,14 +266,6 @@ def _clean(text: object) -> str:
 
 def _known(value: object) -> bool:
     return value is not None and not (isinstance(value, str) and value in MISSING)
-
-
-def _code_label(list_id: str, code: object) -> str:
-    if not isinstance(code, str):
-        return str(code)
-    if code in MISSING:
-        return code.replace("_", " ")
-    return codelist(list_id).label(code)
 
 
 def node_text(data: Mapping[str, Any]) -> str:

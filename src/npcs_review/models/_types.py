@@ -33,6 +33,7 @@ __all__ = [
     "Maybe",
     "Missing",
     "PartialDate",
+    "code_text",
     "date_bounds",
     "is_missing",
 ]
@@ -53,6 +54,15 @@ Id = Annotated[
     StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"),
     Field(description="A local id, unique in the case file; a role label, never a name."),
 ]
+
+
+def code_text(list_id: str, code: object) -> str:
+    """A code as a reader sees it: its label, a missingness token in words, or "not recorded"."""
+    if code is None:
+        return "not recorded"
+    if isinstance(code, str) and code in MISSING:
+        return code.replace("_", " ")
+    return codelist(list_id).label(str(code))
 
 
 def is_missing(value: object) -> bool:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from npcs_review.codelists import codelist
 from npcs_review.consistency import age_text
 from npcs_review.models import MISSING, Case
+from npcs_review.models._types import code_text as _label
 from npcs_review.models._types import is_missing
 
 __all__ = ["overview"]
@@ -13,14 +13,6 @@ __all__ = ["overview"]
 def _say(value: object) -> str:
     """Render a value for reading; missingness tokens as words ("not collected")."""
     return str(value).replace("_", " ") if value in MISSING else str(value)
-
-
-def _label(list_id: str, code: str | None) -> str:
-    if code is None:
-        return "not recorded"
-    if code in MISSING:
-        return code.replace("_", " ")
-    return codelist(list_id).label(code)
 
 
 def _labels(list_id: str, codes: object) -> str:

@@ -24,6 +24,7 @@ import attrs
 from npcs_review.codelists import codelist
 from npcs_review.consistency import age_text
 from npcs_review.models import MISSING, Case
+from npcs_review.models._types import code_text as _label
 from npcs_review.models._types import date_bounds
 
 __all__ = ["AUDIENCES", "Audience", "Section", "Summary", "build_summary"]
@@ -75,14 +76,6 @@ def _public_history() -> frozenset[str]:
         for v in codelist("history_event_type").values
         if v.attributes.get("public_disclosure")
     )
-
-
-def _label(list_id: str, code: object) -> str:
-    if code is None:
-        return "not recorded"
-    if isinstance(code, str) and code in MISSING:
-        return code.replace("_", " ")
-    return codelist(list_id).label(str(code))
 
 
 class _Dates:
