@@ -52,19 +52,24 @@ class Phrase(_Strict):
     """A neutral, mechanism-based way to say it instead."""
 
 
-class PhraseFile(_Strict):
-    """``definitions/lint/phrases.yaml``."""
+class _LintFile(_Strict):
+    """What every lint data file has: its id, version, name, purpose."""
 
     id: str
-    """The file's id."""
-    kind: Literal["lint_phrases"]
-    """The kind of definition file."""
+    """The file's id (equals the file name)."""
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
     """Version."""
     title: str
     """Short name."""
     description: str
-    """What the list is for."""
+    """What it is for."""
+
+
+class PhraseFile(_LintFile):
+    """``definitions/lint/phrases.yaml``."""
+
+    kind: Literal["lint_phrases"]
+    """The kind of definition file."""
     sources: list[LintSource] = Field(min_length=1)
     """Documents cited."""
     phrases: list[Phrase] = Field(min_length=1)
@@ -84,38 +89,22 @@ class IdentifierPattern(_Strict):
     """Match case-sensitively (for patterns that rely on capital letters)."""
 
 
-class IdentifierFile(_Strict):
+class IdentifierFile(_LintFile):
     """``definitions/lint/identifiers.yaml``."""
 
-    id: str
-    """The file's id."""
     kind: Literal["lint_identifiers"]
     """The kind of definition file."""
-    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
-    """Version."""
-    title: str
-    """Short name."""
-    description: str
-    """What the patterns are for."""
     sources: list[LintSource] = Field(min_length=1)
     """Documents cited."""
     patterns: list[IdentifierPattern] = Field(min_length=1)
     """The patterns."""
 
 
-class PresetFile(_Strict):
+class PresetFile(_LintFile):
     """A lint preset under ``definitions/lint/presets/``: severities by rule code or slug."""
 
-    id: str
-    """Equals the file name."""
     kind: Literal["lint_preset"]
     """The kind of definition file."""
-    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
-    """Version."""
-    title: str
-    """Short name."""
-    description: str
-    """When to use it."""
     rules: dict[str, Level] = Field(default_factory=dict)
     """Severity per rule (code or slug); ``off`` turns a rule off."""
 
