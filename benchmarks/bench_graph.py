@@ -27,17 +27,15 @@ from collections.abc import Callable, Iterator, Sequence
 import networkx as nx
 
 from generate import DEFAULT_SEED, generate_review, iter_reviews
-from npcs_review.graph.analysis import (
-    analyze,
-    check_structure,
-    combine,
-    level_coverage,
-    leverage,
-    minimal_cut,
-    pathways,
-    recommendation_coverage,
-)
+from npcs_review.graph.analysis import analyze
 from npcs_review.graph.bridge import to_networkx
+from npcs_review.graph.combine import combine
+from npcs_review.graph.coverage import recommendation_coverage
+from npcs_review.graph.cut import minimal_cut
+from npcs_review.graph.levels import level_coverage
+from npcs_review.graph.leverage import leverage
+from npcs_review.graph.pathways import pathways
+from npcs_review.graph.structure import check_structure
 from npcs_review.models import Review
 
 

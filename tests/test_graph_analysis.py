@@ -11,27 +11,22 @@ import networkx as nx
 import pytest
 
 from generate import generate_review, iter_reviews
-from npcs_review.graph.analysis import (
+from npcs_review.graph.analysis import analyze
+from npcs_review.graph.bridge import to_networkx
+from npcs_review.graph.combine import (
     NO_JURISDICTION,
     Chain,
     CodeLink,
     CoOccurrence,
-    CoverageGap,
-    DanglingEnd,
-    LinkRef,
-    StrengthMismatch,
-    WrongKindLink,
-    analyze,
-    check_structure,
     combine,
     factor_keys,
-    level_coverage,
-    leverage,
-    minimal_cut,
-    pathways,
-    recommendation_coverage,
 )
-from npcs_review.graph.bridge import to_networkx
+from npcs_review.graph.coverage import CoverageGap, StrengthMismatch, recommendation_coverage
+from npcs_review.graph.cut import minimal_cut
+from npcs_review.graph.levels import level_coverage
+from npcs_review.graph.leverage import leverage
+from npcs_review.graph.pathways import pathways
+from npcs_review.graph.structure import DanglingEnd, LinkRef, WrongKindLink, check_structure
 from npcs_review.models import Review
 
 # ------------------------------------------------------------------------------ builders

@@ -155,8 +155,8 @@ def combine(
     ),
 ) -> None:
     """Combine many reviews by taxonomy code: recurrence, co-occurrence (lift), common chains."""
-    from npcs_review.graph.analysis import combine as run  # noqa: PLC0415
     from npcs_review.graph.bridge import to_networkx  # noqa: PLC0415
+    from npcs_review.graph.combine import combine as run  # noqa: PLC0415
     from npcs_review.io import iter_case_files, iter_load  # noqa: PLC0415
 
     def graphs() -> Any:
