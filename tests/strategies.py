@@ -106,6 +106,24 @@ def cases(draw: st.DrawFn) -> JsonDict:
                 "causal_role": draw(code("causal_role")),
             }
         )
+    determinations = []
+    for did in draw(st.lists(ids.filter(lambda s: s not in used), max_size=3, unique=True)):
+        used.add(did)
+        determination: JsonDict = {"id": did, "authority": draw(code("authority"))}
+        mal_death = answers if kind == "fatality" else st.sampled_from(["no", *MISSING])
+        fields: tuple[tuple[str, st.SearchStrategy[str]], ...] = (
+            ("finding", code("finding")),
+            ("causal_role", code("causal_role")),
+            ("maltreatment_death", mal_death),
+        )
+        for field, values in fields:
+            if draw(st.booleans()):
+                determination[field] = draw(values)
+        concern: bool = draw(st.booleans())
+        if maltreatments and concern:
+            concerned: str = draw(st.sampled_from([str(m["id"]) for m in maltreatments]))
+            determination["maltreatments"] = [concerned]
+        determinations.append(determination)
     history = []
     for hid in draw(st.lists(ids.filter(lambda s: s not in used), max_size=4, unique=True)):
         used.add(hid)
@@ -143,6 +161,7 @@ def cases(draw: st.DrawFn) -> JsonDict:
         "persons": persons,
         "incident": incident,
         "maltreatments": maltreatments,
+        "determinations": determinations,
         "history": history,
     }
     if draw(st.booleans()):

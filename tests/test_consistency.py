@@ -131,6 +131,15 @@ def test_required_and_contradicting_facts(
     assert _problems(_doc(**change)) == [expected]
 
 
+def test_maltreatment_death_needs_a_fatality() -> None:
+    """A determination that the child died of maltreatment contradicts a non-fatal incident."""
+    doc = _doc()
+    doc["determinations"] = [{"id": "d1", "authority": "cps_agency", "maltreatment_death": "yes"}]
+    assert _problems(doc) == [("NPR-C206", "/determinations/0/maltreatment_death")]
+    doc["determinations"][0]["maltreatment_death"] = "no"
+    assert _problems(doc) == []
+
+
 def test_age_checks() -> None:
     """Implausible ages are flagged; an infant in '0 years' is a warning only."""
     doc = _doc()

@@ -317,6 +317,15 @@ def _required(case: Case) -> Iterator[Problem]:
             f"a manner of death is given but the incident type is {inc.type!r}",
             "/incident/manner_of_death",
         )
+    for i, d in enumerate(case.determinations):
+        alive = inc.type not in ("fatality", "unknown", "not_collected")
+        if d.maltreatment_death == "yes" and alive:
+            yield Problem(
+                "NPR-C206",
+                f"this determination says the child died of maltreatment, but the incident type "
+                f"is {inc.type!r}; if the child died, the type is 'fatality'",
+                f"/determinations/{i}/maltreatment_death",
+            )
     for i, p in enumerate(case.persons):
         if p.parent_type is not None and p.relationship != "parent":
             yield Problem(

@@ -155,7 +155,9 @@ class Maltreatment(Model):
     alleged_responsible: list[Id] = Field(default_factory=list)
     """Ids of the persons alleged to be responsible."""
     causal_role: Annotated[str, Coded("causal_role")]
-    """How this maltreatment relates to the death or injury (code list ``causal_role``)."""
+    """How this maltreatment relates to the death or injury (code list ``causal_role``), as the
+    agency that investigated it concluded. Other authorities' conclusions, which may differ, go
+    in their own determinations (``/determinations/*/causal_role``)."""
 
 
 class Determination(Model):
@@ -174,7 +176,15 @@ class Determination(Model):
     finding: Annotated[str, Coded("finding")] | None = None
     """Finding on maltreatment, where this authority makes one."""
     causal_role: Annotated[str, Coded("causal_role")] | None = None
-    """Whether maltreatment caused or contributed, where this authority says so."""
+    """This authority's own causal conclusion: whether the maltreatment it concerns (the
+    ``maltreatments`` listed; maltreatment in general when none are listed) caused or contributed
+    to the death or injury. A child death review team, the medical examiner and CPS may
+    conclude differently; each conclusion stays with its authority."""
+    maltreatment_death: Answer | None = None
+    """Whether this authority determined that the child died as a result of maltreatment. For
+    the state child welfare agency this is the NCANDS Child File field MalDeath (element 34):
+    ``yes``, ``no`` or ``unknown``; it is a determination of its own, independent of the
+    dispositions of the allegations."""
     maltreatments: list[Id] = Field(default_factory=list)
     """Ids of the maltreatments this determination concerns."""
     note: Text | None = None
