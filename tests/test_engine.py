@@ -306,6 +306,7 @@ _SUPPLY: dict[str, st.SearchStrategy[Any]] = {
     "caregiver": st.sampled_from(["yes", "no"]),
     "in_foster_care": st.sampled_from(["yes", "no"]),
     "type": st.sampled_from(["fatality", "near_fatality", "serious_injury"]),
+    "maltreatment_death": st.sampled_from(["yes", "no"]),
 }
 
 
@@ -340,12 +341,17 @@ def test_supplying_the_missing_facts_settles_the_outcome(
         elif field == "date_of_death":
             value = "2025-01-02"
         elif field == "determinations":
-            value = [
+            value = [  # "none recorded yet": one determination by each authority read
                 {
                     "id": "dx",
                     "authority": "child_death_review_team",
                     "causal_role": data.draw(_SUPPLY["causal_role"]),
-                }
+                },
+                {
+                    "id": "dy",
+                    "authority": "cps_agency",
+                    "maltreatment_death": data.draw(_SUPPLY["maltreatment_death"]),
+                },
             ]
         elif field == "alleged_responsible":
             known = [p["id"] for p in filled.get("persons", []) if p["caregiver"] in ("yes", "no")]
