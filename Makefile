@@ -10,7 +10,7 @@ EXAMPLE ?= examples/fatality-open-case-prior-reports.yaml
 NPM := $(shell command -v npm)
 JS_STAMP := $(if $(NPM),tests/js/node_modules/.installed,)
 
-.PHONY: demo test lint types unit bench clean schemas docs
+.PHONY: demo test lint types unit bench clean schemas release-schemas docs
 
 $(STAMP):
 	rm -rf $(VENV)
@@ -52,6 +52,10 @@ clean:
 
 schemas: $(STAMP)
 	$(BIN)/python -c "from npcs_review.schema import export_schemas; export_schemas()"
+
+# Run when a package version is released: snapshots each schema version not yet released.
+release-schemas: schemas
+	$(BIN)/python -c "from npcs_review.schema import release_schemas; print(*release_schemas(), sep='\\n')"
 
 docs: $(STAMP)
 	$(BIN)/python -c "from npcs_review.render.reference import definitions_reference as d; open('docs/reference.md', 'w', encoding='utf-8').write(d())"

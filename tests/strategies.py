@@ -142,7 +142,7 @@ def cases(draw: st.DrawFn) -> JsonDict:
             event["finding"] = draw(code("finding"))
         history.append(event)
     document: JsonDict = {
-        "schema_version": "0.2",
+        "schema_version": "0.3",
         "case": {
             "case_id": draw(st.from_regex(r"SYN-[0-9]{4}", fullmatch=True)),
             "jurisdiction": draw(code("jurisdiction", missing=False)),

@@ -26,7 +26,7 @@ def test_validate_examples_ok() -> None:
 def test_validate_reports_problems_and_exit_1(tmp_path: Path) -> None:
     """An invalid file gives exit code 1 and one line per problem with its place."""
     bad = tmp_path / "bad.json"
-    bad.write_text('{\n  "schema_version": "0.2",\n  "oops": 1\n}\n', encoding="utf-8")
+    bad.write_text('{\n  "schema_version": "0.3",\n  "oops": 1\n}\n', encoding="utf-8")
     result = runner.invoke(app, ["validate", str(bad)])
     assert result.exit_code == 1
     assert f"{bad}:3:11 at /oops: error: unknown field 'oops'" in result.output
@@ -36,7 +36,7 @@ def test_validate_reports_problems_and_exit_1(tmp_path: Path) -> None:
 def test_validate_json_output(tmp_path: Path, example_path: Path) -> None:
     """--format json gives a machine-readable summary and per-case problems."""
     bad = tmp_path / "bad.yaml"
-    bad.write_text("schema_version: '0.2'\ncase: 3\n", encoding="utf-8")
+    bad.write_text("schema_version: '0.3'\ncase: 3\n", encoding="utf-8")
     result = runner.invoke(app, ["validate", "--format", "json", str(example_path), str(bad)])
     assert result.exit_code == 1
     report = json.loads(result.output)

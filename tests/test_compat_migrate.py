@@ -11,12 +11,12 @@ import pytest
 from typer.testing import CliRunner
 
 from npcs_review.cli import app
-from npcs_review.compat import breaking_changes, needs_new_major
+from npcs_review.compat import breaking_changes, changed_under_released_id, needs_new_major
 from npcs_review.errors import CaseFileError
 from npcs_review.io import parse_case, read_yaml
 from npcs_review.migrate import migrate_document
 from npcs_review.models import SCHEMA_VERSION
-from npcs_review.schema import document_schemas
+from npcs_review.schema import document_schemas, release_schemas, schema_text
 from tests.conftest import EXAMPLES, ROOT
 
 RELEASED = sorted((ROOT / "definitions" / "schemas" / "released").glob("*.schema.json"))
@@ -32,6 +32,39 @@ def test_released_schemas_are_not_broken_without_a_new_version(path: Path) -> No
     problems = breaking_changes(json.loads(path.read_text(encoding="utf-8")), current)
     if needs_new_major(version, current_version):
         assert problems == [], f"{name}: breaking change without a new version: {problems}"
+
+
+@pytest.mark.parametrize("path", RELEASED, ids=[p.name for p in RELEASED])
+def test_one_id_one_schema_forever(path: Path) -> None:
+    """A released $id names exactly its snapshot: content changes need a new version."""
+    released = json.loads(path.read_text(encoding="utf-8"))
+    name, version = path.name.removesuffix(".schema.json").rsplit("-", 1)
+    assert released["$id"] == f"urn:npcs-review:schema:{name}:{version}"
+    assert changed_under_released_id(released, document_schemas()) == []
+
+
+def test_a_change_under_a_released_id_is_caught() -> None:
+    """The rule catches the case-0.2 problem: same $id, one more property."""
+    current = {k: copy.deepcopy(v) for k, v in document_schemas().items()}
+    snapshot = copy.deepcopy(current["case"])
+    assert changed_under_released_id(snapshot, current) == []
+    current["case"]["properties"]["note"] = {"type": "string"}
+    assert "is released and its content changed" in changed_under_released_id(snapshot, current)[0]
+    older = {**snapshot, "$id": "urn:npcs-review:schema:case:99.0"}
+    assert "older than released 99.0" in changed_under_released_id(older, current)[0]
+
+
+def test_release_snapshots_new_versions_and_never_overwrites(tmp_path: Path) -> None:
+    """`make release-schemas` writes a snapshot per unreleased version, and keeps old ones."""
+    kept = tmp_path / "case-0.1.schema.json"
+    kept.write_text("{}", encoding="utf-8")
+    written = release_schemas(tmp_path)
+    assert len(written) == len(document_schemas())
+    assert kept.read_text(encoding="utf-8") == "{}"
+    case = document_schemas()["case"]
+    snapshot = tmp_path / f"case-{SCHEMA_VERSION}.schema.json"
+    assert snapshot.read_text(encoding="utf-8") == schema_text(case)
+    assert release_schemas(tmp_path) == []
 
 
 def _schema() -> dict[str, Any]:
@@ -85,6 +118,10 @@ def test_migration_upgrades_step_by_step_without_touching_the_input() -> None:
     result = migrate_document(old)
     assert old == before
     assert (result.from_version, result.to_version) == ("0.1", SCHEMA_VERSION)
+    assert [n.split(" (")[0] for n in result.notes] == [
+        "schema_version 0.1 → 0.2",
+        "schema_version 0.2 → 0.3",
+    ]
     assert result.changed
     assert parse_case(json.dumps(result.document).encode()).ok
     assert '-  "schema_version": "0.1"' in result.diff(old)

@@ -12,7 +12,7 @@ from npcs_review.models import Case
 
 def _doc(**incident: Any) -> dict[str, Any]:
     return {
-        "schema_version": "0.2",
+        "schema_version": "0.3",
         "case": {"case_id": "SYN-9", "jurisdiction": "us_wa"},
         "child": {
             "age": {"value": 2, "unit": "years"},

@@ -24,7 +24,7 @@ from npcs_review.io import (
 
 def _doc() -> dict[str, Any]:
     return {
-        "schema_version": "0.2",
+        "schema_version": "0.3",
         "case": {"case_id": "SYN-1", "jurisdiction": "us_tn"},
         "child": {
             "age": {"value": 3, "unit": "months"},
@@ -75,7 +75,7 @@ def test_union_branch_names_never_leak_into_pointers() -> None:
 def test_yaml_keeps_yes_no_and_dates_as_text() -> None:
     """YAML 1.1 would turn `no` into False and dates into date objects; we do not."""
     yaml_text = b"""
-schema_version: "0.2"
+schema_version: "0.3"
 case: {case_id: SYN-2, jurisdiction: us_ga}
 child: {age: unknown, sex: female, race: [white], hispanic: no}
 incident: {type: serious_injury, date: 2025-01-31}
@@ -181,7 +181,7 @@ def test_inputs_are_never_modified(tmp_path: Path, example_path: Path) -> None:
 def test_load_case_raises_with_every_problem(tmp_path: Path) -> None:
     """load_case raises CaseFileError carrying all problems, and it is a ValueError."""
     path = tmp_path / "bad.json"
-    path.write_text('{"schema_version": "0.2"}', encoding="utf-8")
+    path.write_text('{"schema_version": "0.3"}', encoding="utf-8")
     with pytest.raises(ValueError, match="required field") as info:
         load_case(path)
     assert isinstance(info.value, CaseFileError)

@@ -45,7 +45,7 @@ def test_yaml_round_trip_keeps_every_field(document: dict[str, Any]) -> None:
 
 def _minimal() -> dict[str, Any]:
     return {
-        "schema_version": "0.2",
+        "schema_version": "0.3",
         "case": {"case_id": "SYN-1", "jurisdiction": "us_ky"},
         "child": {
             "age": "unknown",

@@ -261,3 +261,10 @@ def test_ajv_strict_agrees_with_jsonschema_rs() -> None:
             check=True,
             cwd=JS,
         )
+
+
+def test_docs_show_the_current_ids() -> None:
+    """docs/schemas.md lists each schema's current $id (and no other version of it)."""
+    text = (ROOT / "docs" / "schemas.md").read_text(encoding="utf-8")
+    for name, schema in SCHEMAS.items():
+        assert f"| {name} | `{schema['$id']}` |" in text, f"docs/schemas.md: {schema['$id']}"

@@ -5,13 +5,18 @@ one: a property removed (with ``additionalProperties: false``), a new required p
 type, ``const`` or ``pattern`` changed, an ``enum`` value removed, a bound tightened. Released
 schemas are kept in ``definitions/schemas/released/``; the test suite fails when the current
 schema breaks one of them without a new major version (for 0.x versions, a new minor).
+
+One ``$id``, one schema, forever: a version is *released* once its snapshot is committed under
+``definitions/schemas/released/`` (``make release-schemas``, done when a package version is
+released). From then on any change to that schema's content needs a new version;
+``changed_under_released_id`` finds the schemas that break this rule.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["breaking_changes", "needs_new_major"]
+__all__ = ["breaking_changes", "changed_under_released_id", "needs_new_major", "version_key"]
 
 _TIGHTER = {
     "minimum": 1,
@@ -103,7 +108,36 @@ def _compare(
 
 def needs_new_major(old_version: str, new_version: str) -> bool:
     """True when ``new_version`` does not start a new major (for 0.x: a new minor)."""
-    old_parts = [int(p) for p in old_version.split(".")]
-    new_parts = [int(p) for p in new_version.split(".")]
+    old_parts, new_parts = version_key(old_version), version_key(new_version)
     position = 0 if old_parts[0] > 0 else 1
     return new_parts[: position + 1] <= old_parts[: position + 1]
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """``"0.10"`` → ``(0, 10)``: versions compare by number, not as text."""
+    return tuple(int(p) for p in version.split("."))
+
+
+def changed_under_released_id(
+    released: dict[str, Any], current: dict[str, dict[str, Any]]
+) -> list[str]:
+    """Say how ``current`` (schemas by name) breaks "one ``$id``, one schema" for one snapshot.
+
+    The snapshot's content must equal the current schema with the same ``$id``, and no current
+    schema may carry an older version than a released one. Empty when the rule holds.
+    """
+    released_id = str(released.get("$id", ""))
+    name, _, version = released_id.removeprefix("urn:npcs-review:schema:").rpartition(":")
+    schema = current.get(name)
+    if schema is None:
+        return [f"{released_id}: no current schema named {name!r}"]
+    current_version = str(schema["$id"]).rpartition(":")[2]
+    if schema["$id"] == released_id:
+        if schema != released:
+            return [
+                f"{released_id} is released and its content changed: give the current "
+                f"{name} schema a new version (docs/schemas.md, 'Versions')"
+            ]
+    elif version_key(current_version) < version_key(version):
+        return [f"{name}: current version {current_version} is older than released {version}"]
+    return []

@@ -27,9 +27,17 @@ def _to_0_2(document: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     return out, ["schema_version 0.1 → 0.2 (the review may now hold its factor graph)"]
 
 
+def _to_0_3(document: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """0.2 → 0.3: links may carry a polarity; every new field is optional."""
+    out = copy.deepcopy(document)
+    out["schema_version"] = "0.3"
+    return out, ["schema_version 0.2 → 0.3 (links may now say whether they are protective)"]
+
+
 #: from-version → (to-version, step).
 MIGRATIONS: dict[str, tuple[str, Callable[[dict[str, Any]], tuple[dict[str, Any], list[str]]]]] = {
     "0.1": ("0.2", _to_0_2),
+    "0.2": ("0.3", _to_0_3),
 }
 
 

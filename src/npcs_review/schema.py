@@ -28,10 +28,16 @@ from npcs_review.definitions import (
 from npcs_review.models import MISSING, SCHEMA_VERSION, Case
 from npcs_review.models.outputs import ClassificationOutput, LintOutput
 
-__all__ = ["DOCUMENTS", "document_schemas", "export_schemas", "schema_text"]
+__all__ = [
+    "DOCUMENTS",
+    "document_schemas",
+    "export_schemas",
+    "release_schemas",
+    "schema_text",
+]
 
-_DEFINITIONS_SCHEMA = "0.1"
-_OUTPUT_SCHEMA = "0.1"
+_DEFINITIONS_SCHEMA = "0.2"
+_OUTPUT_SCHEMA = "0.2"
 
 #: Each document type: (model, schema version, title, description).
 DOCUMENTS: dict[str, tuple[type[BaseModel], str, str, str]] = {
@@ -152,4 +158,24 @@ def export_schemas(folder: str | Path = "definitions/schemas") -> list[Path]:
         path = target / f"{name}.schema.json"
         write_text_atomic(path, schema_text(schema))
         paths.append(path)
+    return paths
+
+
+def release_schemas(folder: str | Path = "definitions/schemas/released") -> list[Path]:
+    """Snapshot every current schema whose version has no snapshot yet; return the new paths.
+
+    Run when a package version is released (``make release-schemas``). A snapshot is never
+    overwritten: from then on its ``$id`` names exactly that content (docs/schemas.md).
+    """
+    from npcs_review.io import write_text_atomic  # noqa: PLC0415
+
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, schema in document_schemas().items():
+        version = str(schema["$id"]).rpartition(":")[2]
+        path = target / f"{name}-{version}.schema.json"
+        if not path.exists():
+            write_text_atomic(path, schema_text(schema))
+            paths.append(path)
     return paths

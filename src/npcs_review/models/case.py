@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 #: Version of the case-file schema that this model reads and writes.
-SCHEMA_VERSION = "0.2"
+SCHEMA_VERSION = "0.3"
 
 NamespaceKey = Annotated[
     str,
@@ -219,7 +219,7 @@ class HistoryEvent(Model):
 class Case(Model):
     """One critical incident: the core data set, and its review when there is one."""
 
-    schema_version: Literal["0.2"]
+    schema_version: Literal["0.3"]
     """The case-file schema version this document follows."""
     case: CaseInfo
     """Who owns the case: the agency's case id and the jurisdiction."""
