@@ -34,6 +34,7 @@ from typing import Any
 
 from npcs_review.codelists import codelists
 from npcs_review.io import parse_case
+from npcs_review.models import SCHEMA_VERSION
 
 __all__ = [
     "DEFAULT_SEED",
@@ -1104,7 +1105,7 @@ class _Builder:
         for p in persons:
             del p["_role"]
 
-        case: JsonDict = {"schema_version": "0.2"}
+        case: JsonDict = {"schema_version": SCHEMA_VERSION}
         case["case"] = self._case_info()
         case["child"] = self._child(persons)
         case["persons"] = persons
