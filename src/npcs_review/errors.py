@@ -5,8 +5,10 @@ Hierarchy::
     NpcsReviewError                     base of everything this library raises
     ├── CaseFileError (ValueError)      a case file could not be loaded or is invalid;
     │                                   carries every Problem found in it
-    └── DefinitionError                 a definitions file is missing or malformed (never a
-                                        ValueError, so validators cannot mistake it for bad input)
+    ├── DefinitionError                 a definitions file is missing or malformed (never a
+    │                                   ValueError, so validators cannot mistake it for bad input)
+    └── DefinitionNotFoundError         no definition, profile or other entry with that id
+        (KeyError)                      (carries the id and the closest known names)
 
 A :class:`Problem` is a value, not an exception: loaders and checks return lists of them so
 that every problem in a file is reported at once. Codes are stable; see ``docs/errors.md``.
@@ -14,6 +16,7 @@ that every problem in a file is reported at once. Codes are stable; see ``docs/e
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 import attrs
@@ -22,6 +25,7 @@ __all__ = [
     "CODES",
     "CaseFileError",
     "DefinitionError",
+    "DefinitionNotFoundError",
     "NpcsReviewError",
     "Problem",
     "Severity",
@@ -154,3 +158,26 @@ class DefinitionError(NpcsReviewError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("; ".join(str(p) for p in problems) or "invalid definitions")
+
+
+class DefinitionNotFoundError(NpcsReviewError, KeyError):
+    """No entry of this kind with this id (a definition, a jurisdiction profile…).
+
+    Attributes:
+        kind: what was looked up, in words (``"jurisdiction profile"``).
+        id: the id asked for.
+        known: every id of that kind, sorted.
+        closest: the known ids closest to ``id`` (at most three, best first).
+    """
+
+    def __init__(self, kind: str, id: str, known: Iterable[str]) -> None:
+        import difflib  # noqa: PLC0415 - only on the error path
+
+        self.kind = kind
+        self.id = id
+        self.known = tuple(sorted(known))
+        self.closest = tuple(difflib.get_close_matches(id, self.known, n=3))
+        super().__init__(f"no {kind} {id}; known: {', '.join(self.known)}")
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])

@@ -6,13 +6,26 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import NoReturn, TypeVar
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
 
 import typer
 
 from npcs_review.errors import NpcsReviewError, Problem
+from npcs_review.render.formats import FormatTable
 
-__all__ = ["FAILED", "OK", "USAGE", "OutputFormat", "fail", "library_errors", "problem_line"]
+__all__ = [
+    "FAILED",
+    "OK",
+    "USAGE",
+    "OutputFormat",
+    "emit",
+    "fail",
+    "format_option",
+    "library_errors",
+    "output_option",
+    "problem_line",
+]
 
 OK, FAILED, USAGE = 0, 1, 2
 T = TypeVar("T")
@@ -23,6 +36,45 @@ class OutputFormat(StrEnum):
 
     text = "text"
     json = "json"
+
+
+def format_option(table: FormatTable[Any], help: str) -> Any:
+    """The ``--format``/``-f`` option, its choices taken from ``table`` (first is the default).
+
+    Use as ``fmt: Annotated[str, format_option(TABLE, "...")] = TABLE.default``.
+    """
+
+    def parse(value: str) -> str:
+        if value not in table:
+            names = ", ".join(table.names())
+            raise typer.BadParameter(f"choose one of {names}, not {value!r}")
+        return value
+
+    return typer.Option(
+        "--format", "-f", parser=parse, metavar=f"<{'|'.join(table.names())}>", help=help
+    )
+
+
+def output_option(help: str = "Write to this file instead of standard output.") -> Any:
+    """The ``--output``/``-o`` option: where to write the result (default: standard output)."""
+    return typer.Option("--output", "-o", help=help, show_default=False)
+
+
+def emit(text: str, output: Path | None, *, done: str | None = None) -> None:
+    """Print ``text`` to standard output, or write it atomically to ``output``.
+
+    The one place the commands write their results; after writing, say so (``done`` replaces
+    the default ``wrote PATH`` line). Write errors become a plain message and exit code 1.
+    """
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    from npcs_review.io import write_text_atomic  # noqa: PLC0415
+
+    with library_errors():
+        output.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(output, text)
+    typer.echo(done or f"wrote {output}")
 
 
 def problem_line(problem: Problem) -> str:

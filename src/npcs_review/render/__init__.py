@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from npcs_review.models import Case
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from npcs_review.models import Case
 
 __all__ = ["summarize"]
 

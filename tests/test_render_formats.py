@@ -1,0 +1,92 @@
+"""Format tables (render/formats.py) and the commands that take their --format from them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from npcs_review.cli import app
+from npcs_review.errors import NpcsReviewError
+from npcs_review.render.classification import CLASSIFICATION_FORMATS, COMPARISON_FORMATS
+from npcs_review.render.formats import Format, FormatTable, UnknownFormatError
+
+runner = CliRunner()
+
+
+def _upper(text: str, *, shout: bool = False) -> str:
+    return text.upper() + ("!" if shout else "")
+
+
+TABLE: FormatTable[str] = FormatTable(
+    "greeting",
+    Format("plain", str, "text/plain", ".txt"),
+    Format("loud", _upper, "text/plain", ".txt", options=("shout",)),
+)
+
+
+def test_first_format_is_the_default_and_names_keep_table_order() -> None:
+    """The table's first entry is its default; names() lists them in order."""
+    assert TABLE.default == "plain"
+    assert TABLE.names() == ("plain", "loud")
+    assert "loud" in TABLE
+    assert "html" not in TABLE
+    assert [f.suffix for f in TABLE] == [".txt", ".txt"]
+
+
+def test_render_passes_only_the_options_a_format_takes() -> None:
+    """One call serves every format: options a format does not name are not passed to it."""
+    assert TABLE.render("hi", "loud", shout=True) == "HI!"
+    assert TABLE.render("hi", "plain", shout=True) == "hi"
+
+
+def test_unknown_format_is_a_library_error_naming_the_choices() -> None:
+    """An unknown name raises UnknownFormatError (a ValueError) listing the known names."""
+    with pytest.raises(UnknownFormatError) as caught:
+        TABLE.render("hi", "html")
+    assert isinstance(caught.value, NpcsReviewError)
+    assert isinstance(caught.value, ValueError)
+    assert str(caught.value) == "no greeting format 'html'; use plain, loud"
+    assert caught.value.known == ("plain", "loud")
+
+
+def test_a_table_needs_distinct_names() -> None:
+    """Two formats with one name (or none at all) is a programming error caught at import."""
+    with pytest.raises(ValueError, match="distinct"):
+        FormatTable("x", Format("a", str, "text/plain", ".txt"), Format("a", str, "x/y", ".y"))
+    with pytest.raises(ValueError, match="distinct"):
+        FormatTable("x")
+
+
+@pytest.mark.parametrize(
+    ("command", "table"),
+    [
+        (["classify"], CLASSIFICATION_FORMATS),
+        (["classify", "-p", "us_ky", "-p", "us_tx"], COMPARISON_FORMATS),
+    ],
+)
+def test_cli_format_choices_come_from_the_table(
+    command: list[str], table: FormatTable[object], example_path: Path
+) -> None:
+    """Every format in the table works on the command line; anything else is a usage error."""
+    for name in table.names():
+        result = runner.invoke(app, [*command, str(example_path), "--format", name])
+        assert result.exit_code in (0, 1), result.output
+    bad = runner.invoke(app, [*command, str(example_path), "--format", "no-such-format"])
+    assert bad.exit_code == 2
+    assert f"choose one of {', '.join(table.names())}" in bad.output
+    helped = runner.invoke(app, [*command[:1], "--help"])
+    assert f"<{'|'.join(table.names())}>" in helped.output
+
+
+def test_output_option_writes_the_same_bytes_as_standard_output(
+    example_path: Path, tmp_path: Path
+) -> None:
+    """--output/-o writes exactly what would be printed (creating the folder), then says so."""
+    printed = runner.invoke(app, ["classify", str(example_path), "--format", "json"])
+    target = tmp_path / "new" / "classification.json"
+    written = runner.invoke(app, ["classify", str(example_path), "-f", "json", "-o", str(target)])
+    assert written.exit_code == 0, written.output
+    assert written.output == f"wrote {target}\n"
+    assert target.read_text(encoding="utf-8") == printed.output
