@@ -54,3 +54,20 @@ def test_unknown_profile_is_a_typed_lookup_error(example_path: Path) -> None:
     assert error.id == "us_kx"
     assert "us_ky" in error.closest
     assert str(error).startswith("no jurisdiction profile us_kx; known: us_az")
+
+
+def test_summary_and_lint_follow_the_one_scope_function(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Change the policy in one place and classify, summary and lint all follow it."""
+    from npcs_review.engine import scope  # noqa: PLC0415
+    from npcs_review.lint import lint  # noqa: PLC0415
+    from npcs_review.render import summarize  # noqa: PLC0415
+
+    case = load_case(EXAMPLES / "many-unknowns.yaml")
+    monkeypatch.setattr(scope, "default_scope", lambda case, registry=None: (None, "us_tx"))
+    result = classify_case(case)
+    assert isinstance(result, CaseClassification)
+    assert [c.profile_id for c in result.classifications] == [None, "us_tx"]
+    assert "Classification: Texas profile" in summarize(case, format="md")
+    messages = [f.message for f in lint(case, select=["indeterminate-classification"]).findings]
+    assert messages
+    assert all(" under us_tx " in m for m in messages)

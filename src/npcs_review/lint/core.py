@@ -122,13 +122,11 @@ class LintContext:
 
     @cached_property
     def classification(self) -> Any:
-        """The classification under the case's jurisdiction profile (else the national set)."""
+        """The classification under the case's own profile, else the national set."""
         from npcs_review.engine.classify import classify  # noqa: PLC0415
-        from npcs_review.registry import default_registry  # noqa: PLC0415
+        from npcs_review.engine.scope import default_scope  # noqa: PLC0415
 
-        registry = default_registry()
-        profile = self.case.case.jurisdiction
-        return classify(self.case, profile=profile if profile in registry.profiles else None)
+        return classify(self.case, profile=default_scope(self.case)[-1])
 
 
 @attrs.frozen

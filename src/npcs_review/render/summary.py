@@ -178,15 +178,19 @@ def build_summary(case: Case, *, audience: str = "internal") -> Summary:
 
 def _classification(case: Case, *, relative: bool) -> list[Section]:
     from npcs_review.engine.classify import classify  # noqa: PLC0415
+    from npcs_review.engine.scope import default_scope  # noqa: PLC0415
     from npcs_review.registry import default_registry  # noqa: PLC0415
 
     registry = default_registry()
-    runs = [("Partnership standard and federal definitions", classify(case, registry=registry))]
-    if case.case.jurisdiction in registry.profiles:
-        profile = registry.profile(case.case.jurisdiction)
-        runs.append(
-            (f"{profile.title} profile", classify(case, profile=profile.id, registry=registry))
+    runs = [
+        (
+            f"{registry.profile(p).title} profile"
+            if p
+            else "Partnership standard and federal definitions",
+            classify(case, profile=p, registry=registry),
         )
+        for p in default_scope(case, registry)
+    ]
     words = {"meets": "Meets", "does_not_meet": "Does not meet", "indeterminate": "Undecided"}
     sections = []
     for n, (scope, result) in enumerate(runs):
