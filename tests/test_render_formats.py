@@ -90,3 +90,13 @@ def test_output_option_writes_the_same_bytes_as_standard_output(
     assert written.exit_code == 0, written.output
     assert written.output == f"wrote {target}\n"
     assert target.read_text(encoding="utf-8") == printed.output
+
+
+def test_output_never_overwrites_the_input(example_path: Path, tmp_path: Path) -> None:
+    """-o naming the command's own input is a usage error and leaves the input unchanged."""
+    case = tmp_path / "case.yaml"
+    case.write_bytes(example_path.read_bytes())
+    result = runner.invoke(app, ["classify", str(case), "-o", str(case)])
+    assert result.exit_code == 2
+    assert "is an input of this command" in result.output
+    assert case.read_bytes() == example_path.read_bytes()

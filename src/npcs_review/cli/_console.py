@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -60,17 +60,22 @@ def output_option(help: str = "Write to this file instead of standard output.") 
     return typer.Option("--output", "-o", help=help, show_default=False)
 
 
-def emit(text: str, output: Path | None, *, done: str | None = None) -> None:
+def emit(
+    text: str, output: Path | None, *, inputs: Sequence[Path] = (), done: str | None = None
+) -> None:
     """Print ``text`` to standard output, or write it atomically to ``output``.
 
-    The one place the commands write their results; after writing, say so (``done`` replaces
-    the default ``wrote PATH`` line). Write errors become a plain message and exit code 1.
+    The one place the commands write their results. ``output`` may not be one of the command's
+    ``inputs`` (usage error, exit 2); a missing folder is created; write errors become a plain
+    message and exit code 1. After writing, say so (``done`` replaces ``wrote PATH``).
     """
     if output is None:
         typer.echo(text, nl=False)
         return
     from npcs_review.io import write_text_atomic  # noqa: PLC0415
 
+    if any(output.resolve() == Path(i).resolve() for i in inputs):
+        fail(f"{output} is an input of this command; write the result to another file", USAGE)
     with library_errors():
         output.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(output, text)

@@ -72,6 +72,6 @@ def classify(
     except DefinitionNotFoundError as exc:
         fail(str(exc), code=2)
     if isinstance(result, CaseClassification):
-        emit(CLASSIFICATION_FORMATS.render(result, fmt, trace=trace), output)
+        emit(CLASSIFICATION_FORMATS.render(result, fmt, trace=trace), output, inputs=[path])
     else:
-        emit(COMPARISON_FORMATS.render(result, fmt), output)
+        emit(COMPARISON_FORMATS.render(result, fmt), output, inputs=[path])
