@@ -1,4 +1,7 @@
-"""Lint data: phrase lists, identifier patterns and presets, loaded from ``definitions/lint``."""
+"""Lint data from ``definitions/lint``: phrase lists, identifier patterns, presets.
+
+The identifier patterns are read by :mod:`npcs_review.identifiers`, the one detector.
+"""
 
 from __future__ import annotations
 
@@ -16,9 +19,9 @@ __all__ = [
     "IdentifierFile",
     "PhraseFile",
     "PresetFile",
-    "identifier_patterns",
     "phrases",
     "presets",
+    "read_lint_file",
 ]
 
 Level = Literal["error", "warning", "info", "off"]
@@ -87,6 +90,8 @@ class IdentifierPattern(_Strict):
     """Id of the source."""
     case_sensitive: bool = False
     """Match case-sensitively (for patterns that rely on capital letters)."""
+    tokens: bool = False
+    """Also match ids read as capitalised words (``marcus_lee`` as ``Marcus Lee``)."""
 
 
 class IdentifierFile(_LintFile):
@@ -97,7 +102,11 @@ class IdentifierFile(_LintFile):
     sources: list[LintSource] = Field(min_length=1)
     """Documents cited."""
     patterns: list[IdentifierPattern] = Field(min_length=1)
-    """The patterns."""
+    """The patterns; ``{given_names}`` and ``{initials_exceptions}`` expand to the lists."""
+    initials_exceptions: list[str] = Field(default_factory=list)
+    """Capitalised abbreviations written like initials that are not a person's (``U.S.``)."""
+    given_names: list[str] = Field(default_factory=list)
+    """Common given names, matched case-sensitively as whole words."""
 
 
 class PresetFile(_LintFile):
@@ -109,7 +118,12 @@ class PresetFile(_LintFile):
     """Severity per rule (code or slug); ``off`` turns a rule off."""
 
 
-def _read(path: str, kind: type[BaseModel]) -> BaseModel:
+def read_lint_file(path: str, kind: type[BaseModel]) -> BaseModel:
+    """Read and check ``definitions/lint/<path>`` as ``kind``.
+
+    Raises:
+        DefinitionError: if the file does not fit ``kind``.
+    """
     from pydantic import ValidationError  # noqa: PLC0415
 
     from npcs_review._yaml import load_trusted_yaml  # noqa: PLC0415
@@ -130,21 +144,11 @@ def _read(path: str, kind: type[BaseModel]) -> BaseModel:
 @cache
 def phrases() -> tuple[tuple[Phrase, re.Pattern[str]], ...]:
     """The phrase list, each with its compiled pattern."""
-    model = _read("phrases.yaml", PhraseFile)
+    model = read_lint_file("phrases.yaml", PhraseFile)
     assert isinstance(model, PhraseFile)
     return tuple(
         (p, re.compile(r"\b" + re.escape(p.phrase).replace(r"\ ", r"\s+") + r"\b", re.IGNORECASE))
         for p in model.phrases
-    )
-
-
-@cache
-def identifier_patterns() -> tuple[tuple[IdentifierPattern, re.Pattern[str]], ...]:
-    """The identifier patterns, compiled."""
-    model = _read("identifiers.yaml", IdentifierFile)
-    assert isinstance(model, IdentifierFile)
-    return tuple(
-        (p, re.compile(p.pattern, 0 if p.case_sensitive else re.IGNORECASE)) for p in model.patterns
     )
 
 
@@ -155,7 +159,7 @@ def presets() -> Mapping[str, PresetFile]:
     out: dict[str, PresetFile] = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
-            model = _read(f"presets/{entry.name}", PresetFile)
+            model = read_lint_file(f"presets/{entry.name}", PresetFile)
             assert isinstance(model, PresetFile)
             out[model.id] = model
     return out

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from npcs_review.lint.config import identifier_patterns, phrases
+from npcs_review.identifiers import identifier_kinds
+from npcs_review.lint.config import phrases
 from npcs_review.lint.core import LintContext, rule
 from npcs_review.models import MISSING, Case
+from npcs_review.models._text import iter_text
 
 __all__ = ["team_text"]
 
@@ -16,37 +18,10 @@ _QUOTED = re.compile(r'"[^"\n]*"|“[^”\n]*”')
 
 
 def team_text(case: Case) -> Iterator[tuple[str, str]]:
-    """Yield (pointer, text) for every narrative field written by the agency or the team."""
-    if case.incident.summary:
-        yield "/incident/summary", case.incident.summary
-    for i, h in enumerate(case.history):
-        if h.note:
-            yield f"/history/{i}/note", h.note
-    for i, d in enumerate(case.determinations):
-        if d.note:
-            yield f"/determinations/{i}/note", d.note
-    review = case.review
-    if review is None:
-        return
-    if review.debrief_notes:
-        yield "/review/debrief_notes", review.debrief_notes
-    for i, e in enumerate(review.events):
-        yield f"/review/events/{i}/description", e.description
-        if e.local_rationality:
-            yield f"/review/events/{i}/local_rationality", e.local_rationality
-    for i, f in enumerate(review.factors):
-        yield f"/review/factors/{i}/statement", f.statement
-        if f.no_action_rationale:
-            yield f"/review/factors/{i}/no_action_rationale", f.no_action_rationale
-    for i, b in enumerate(review.barriers):
-        yield f"/review/barriers/{i}/description", b.description
-    for i, fd in enumerate(review.findings):
-        yield f"/review/findings/{i}/text", fd.text
-    for i, r in enumerate(review.recommendations):
-        yield f"/review/recommendations/{i}/text", r.text
-    for i, link in enumerate(review.links):
-        if link.mechanism:
-            yield f"/review/links/{i}/mechanism", link.mechanism
+    """Yield (pointer, text) for every narrative field (derived from the model's marks)."""
+    for item in iter_text(case):
+        if item.kind == "narrative":
+            yield item.pointer, item.value
 
 
 def _unquoted(text: str) -> str:
@@ -325,17 +300,22 @@ def hindsight_leak(context: LintContext) -> Iterator[Hit]:
     "NPR-L401",
     "identifier-in-text",
     "error",
-    "Narrative text holds no direct identifiers: names, phone numbers, social security "
-    "numbers, street addresses, case numbers, exact dates of birth.",
+    "No text field or id holds a direct identifier: names (full names, 'Baby …', initials), "
+    "phone numbers, social security numbers, street addresses, case and intake numbers, "
+    "exact dates of birth.",
 )
 def identifier_in_text(context: LintContext) -> Iterator[Hit]:
-    """People are recorded by role; identifiers stay out of narrative text."""
-    for pointer, text in team_text(context.case):
-        kinds = sorted({p.kind for p, pattern in identifier_patterns() if pattern.search(text)})
-        for kind in kinds:
+    """People are recorded by role; identifiers stay out of every text field and id."""
+    seen: set[str] = set()
+    for item in iter_text(context.case):
+        if item.kind not in ("narrative", "label", "token") or item.value in seen:
+            continue
+        seen.add(item.value)  # an id used in many places is reported once, where it first is
+        for kind in identifier_kinds(item.value, token=item.kind == "token"):
             yield (
-                pointer,
-                f"the text appears to contain a {kind.replace('_', ' ')}",
+                item.pointer,
+                f"the {'id' if item.kind == 'token' else 'text'} appears to contain a "
+                f"{kind.replace('_', ' ')}",
                 "Replace it with a role or remove it (roles, never names).",
             )
 

@@ -23,6 +23,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
 from npcs_review.codelists import codelist
+from npcs_review.models._base import DATE, TOKEN
 
 __all__ = [
     "DATE_PATTERN",
@@ -53,6 +54,7 @@ Id = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"),
     Field(description="A local id, unique in the case file; a role label, never a name."),
+    TOKEN,
 ]
 
 
@@ -72,11 +74,21 @@ def is_missing(value: object) -> bool:
 
 @lru_cache(maxsize=8192)
 def date_bounds(value: str) -> tuple[date, date]:
-    """Return the earliest and latest day a partial ISO date (YYYY, YYYY-MM, YYYY-MM-DD) covers.
+    """Return the earliest and latest day a partial or bounded date covers.
+
+    ``YYYY``, ``YYYY-MM`` and ``YYYY-MM-DD`` cover their year, month or day; ``A/B`` (an
+    ISO 8601-2 interval of two such dates) covers from the first day of ``A`` to the last of ``B``.
 
     Raises:
-        ValueError: if ``value`` is not such a date.
+        ValueError: if ``value`` is not such a date, or the range ends before it starts.
     """
+    if "/" in value:
+        start, end = value.split("/", 1)
+        earliest, latest = date_bounds(start)[0], date_bounds(end)[1]
+        if latest < earliest:
+            msg = f"the range {value} ends before it starts"
+            raise ValueError(msg)
+        return earliest, latest
     parts = [int(p) for p in value.split("-")]
     if len(parts) == 1:
         return date(parts[0], 1, 1), date(parts[0], 12, 31)
@@ -95,16 +107,16 @@ def _check_date(value: str) -> str:
         )
     try:
         date_bounds(value)
-    except ValueError:
-        raise PydanticCustomError(
-            "npr_date", "{value} is not a real calendar date", {"value": value}
-        ) from None
+    except ValueError as exc:
+        reason = str(exc) if "range" in str(exc) else f"{value} is not a real calendar date"
+        raise PydanticCustomError("npr_date", reason) from None
     return value
 
 
 PartialDate = Annotated[
     str,
     AfterValidator(_check_date),
+    DATE,
     Field(
         description="An ISO 8601 calendar date with its precision: YYYY-MM-DD, YYYY-MM or YYYY.",
         json_schema_extra={"pattern": DATE_PATTERN},

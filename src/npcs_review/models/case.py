@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, JsonValue, StringConstraints
 
-from npcs_review.models._base import Model, Text
+from npcs_review.models._base import CONFIDENTIAL, LABEL, OPAQUE, TOKEN, Model, Text
 from npcs_review.models._types import Answer, Coded, Id, Maybe, PartialDate
 from npcs_review.models.review import Review
 
@@ -36,6 +36,7 @@ SCHEMA_VERSION = "0.3"
 NamespaceKey = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$", max_length=64),
+    TOKEN,
 ]
 
 
@@ -56,11 +57,13 @@ class Age(Model):
 class CaseInfo(Model):
     """Who owns the case."""
 
-    case_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")]
+    case_id: Annotated[
+        str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"), CONFIDENTIAL
+    ]
     """The agency's own case id. Confidential: removed from partnership and public outputs."""
     jurisdiction: Annotated[str, Coded("jurisdiction")]
     """The state or territory whose agency owns the case (code list ``jurisdiction``)."""
-    agency: Text | None = None
+    agency: Annotated[str, StringConstraints(min_length=1, max_length=20_000), LABEL] | None = None
     """The agency's name or level (state, county, tribal), if useful to the reader."""
 
 
@@ -237,5 +240,7 @@ class Case(Model):
     """The agency-history timeline, for the child and the household."""
     review: Review | None = None
     """The review, once there is one."""
-    extensions: dict[NamespaceKey, dict[str, JsonValue]] = Field(default_factory=dict)
+    extensions: dict[NamespaceKey, dict[Annotated[str, OPAQUE], JsonValue]] = Field(
+        default_factory=dict
+    )
     """Jurisdiction-specific fields under a namespace (e.g. ``us_ky``); kept unchanged."""

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from npcs_review.models._base import Model, Text
+from npcs_review.models._base import TOKEN, Label, Model, Text
 from npcs_review.models._types import Coded, Id, Maybe, PartialDate
 
 __all__ = [
@@ -59,7 +59,7 @@ LINK_KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "supports": (frozenset({"finding"}), frozenset({"factor", "barrier"})),
     "evidenced_by": (frozenset({"factor", "event", "barrier", "finding"}), frozenset({"evidence"})),
 }
-Role = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Role = Label
 
 
 class TeamMember(Model):
@@ -110,8 +110,8 @@ class Factor(Model):
     confidence: Annotated[str, Coded("confidence")] | None = None
     """How confident the team is (code list ``confidence``)."""
     taxonomy_codes: dict[
-        Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.-]*$")],
-        Annotated[str, StringConstraints(min_length=1, max_length=100)],
+        Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.-]*$"), TOKEN],
+        Annotated[str, StringConstraints(min_length=1, max_length=100), TOKEN],
     ] = Field(default_factory=dict)
     """Codes in other taxonomies (e.g. a jurisdiction's review-tool items), by taxonomy id."""
     duty: Text | None = None

@@ -16,21 +16,16 @@ Audiences:
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 
+from npcs_review.audience import AUDIENCES, Audience, AudienceView, for_audience
 from npcs_review.codelists import codelist
-from npcs_review.consistency import age_text
 from npcs_review.models import MISSING, Case
 from npcs_review.models._types import code_text as _label
-from npcs_review.models._types import date_bounds
 
 __all__ = ["AUDIENCES", "Audience", "Section", "Summary", "build_summary"]
-
-Audience = Literal["internal", "partnership", "public"]
-AUDIENCES: tuple[str, ...] = ("internal", "partnership", "public")
 
 _BANNER = {
     "internal": "Internal review — contains the agency's case id. Do not share outside the agency.",
@@ -41,7 +36,6 @@ _BANNER = {
     "investigations with their results, and services provided (CAPTA "
     "§106(b)(2)(B)(x); CWPM 2.1A.4).",
 }
-_WITHHELD = "[withheld: the text may contain an identifier]"
 
 
 @attrs.frozen
@@ -78,57 +72,14 @@ def _public_history() -> frozenset[str]:
     )
 
 
-class _Dates:
-    """Show dates as they are (internal, public) or relative to the incident (partnership)."""
-
-    def __init__(self, case: Case, audience: str) -> None:
-        self.relative = audience == "partnership"
-        value = case.incident.date
-        self.incident: date | None = None if value in MISSING else date_bounds(str(value))[0]
-
-    def show(self, value: object) -> str:
-        if value is None:
-            return "—"
-        if isinstance(value, str) and value in MISSING:
-            return value.replace("_", " ")
-        text = str(value)
-        if not self.relative or self.incident is None:
-            return text
-        start = date_bounds(text)[0]
-        days = (start - self.incident).days
-        precision = "" if text.count("-") == 2 else " (approx.)"
-        if days == 0:
-            return "incident day" + precision
-        return f"{abs(days)} days {'before' if days < 0 else 'after'}{precision}"
-
-    def incident_text(self, value: object) -> str:
-        if self.relative and isinstance(value, str) and value not in MISSING:
-            return value[:7]
-        return self.show(value)
-
-
-def _text(value: str | None, audience: str) -> str:
-    if not value:
-        return ""
-    if audience == "internal":
-        return value
-    from npcs_review.lint.config import identifier_patterns  # noqa: PLC0415
-
-    if any(pattern.search(value) for _, pattern in identifier_patterns()):
-        return _WITHHELD
-    return value
-
-
 def build_summary(case: Case, *, audience: str = "internal") -> Summary:
     """Assemble the summary of ``case`` for ``audience``.
 
     Raises:
         ValueError: for an unknown audience.
     """
-    if audience not in AUDIENCES:
-        msg = f"unknown audience {audience!r}; use one of: {', '.join(AUDIENCES)}"
-        raise ValueError(msg)
-    dates = _Dates(case, audience)
+    dates = for_audience(case, audience)
+    original, case = case, dates.case
     inc = case.incident
     kind = _label("incident_type", inc.type)
     where = _label("jurisdiction", case.case.jurisdiction)
@@ -137,19 +88,19 @@ def build_summary(case: Case, *, audience: str = "internal") -> Summary:
         facts.append(("Case id", case.case.case_id))
     facts += [
         ("Jurisdiction", where),
-        ("Incident", f"{kind}, {dates.incident_text(inc.date)}"),
+        ("Incident", f"{kind}, {dates.incident_date(inc.date)}"),
         ("Cause", _label("cause_category", inc.cause_category)),
     ]
     if inc.type == "fatality":
         facts.append(("Manner of death", _label("manner_of_death", inc.manner_of_death)))
-    facts.append(("Child", f"{age_text(case.child.age)}, {_label('sex', case.child.sex).lower()}"))
+    facts.append(("Child", f"{dates.age(case.child.age)}, {_label('sex', case.child.sex).lower()}"))
     sections: list[Section] = []
     figures: dict[str, Any] = {}
-    circumstances = _text(inc.summary, audience)
+    circumstances = inc.summary
     if circumstances:
         sections.append(Section("circumstances", "Circumstances", (circumstances,)))
     if audience != "public":
-        sections += _classification(case, relative=dates.relative)
+        sections += _classification(original, relative=dates.relative)
         sections.append(_household(case, dates))
     sections.append(_history(case, dates, audience))
     figures["timeline"] = _timeline_events(case, dates, audience)
@@ -171,7 +122,7 @@ def build_summary(case: Case, *, audience: str = "internal") -> Summary:
         )
     if audience == "internal":
         sections.append(_lint(case))
-    sections.append(_completeness(case))
+    sections.append(_completeness(original))
     title = f"{kind} — {where}"
     return Summary(title, audience, _BANNER[audience], tuple(facts), tuple(sections), figures)
 
@@ -224,7 +175,7 @@ def _classification(case: Case, *, relative: bool) -> list[Section]:
     return sections
 
 
-def _household(case: Case, dates: _Dates) -> Section:
+def _household(case: Case, dates: AudienceView) -> Section:
     child = case.child
     race = (
         ", ".join(_label("race", r) for r in child.race)
@@ -232,7 +183,7 @@ def _household(case: Case, dates: _Dates) -> Section:
         else _label("race", child.race)
     )
     paragraphs = (
-        f"The child was {age_text(child.age)} old ({_label('sex', child.sex).lower()}); race: "
+        f"The child was {dates.age(child.age)} old ({_label('sex', child.sex).lower()}); race: "
         f"{race or 'none recorded'}; Hispanic or Latino: {child.hispanic.replace('_', ' ')}; "
         f"in foster care: {(child.in_foster_care or 'not recorded').replace('_', ' ')}.",
     )
@@ -243,7 +194,7 @@ def _household(case: Case, dates: _Dates) -> Section:
             + (f" ({_label('parent_type', p.parent_type).lower()})" if p.parent_type else ""),
             p.caregiver.replace("_", " "),
             (p.household_member or "not recorded").replace("_", " "),
-            age_text(p.age) if p.age is not None else "—",
+            dates.age(p.age, missing="—"),
         )
         for p in case.persons
     )
@@ -257,7 +208,7 @@ def _household(case: Case, dates: _Dates) -> Section:
     )
 
 
-def _history(case: Case, dates: _Dates, audience: str) -> Section:
+def _history(case: Case, dates: AudienceView, audience: str) -> Section:
     rows = []
     for h in case.history:
         if audience == "public" and h.type not in _public_history():
@@ -265,8 +216,8 @@ def _history(case: Case, dates: _Dates, audience: str) -> Section:
         subjects = "" if audience == "public" else ", ".join(h.subjects)
         rows.append(
             (
-                dates.show(h.date),
-                dates.show(h.end_date) if h.end_date else "",
+                dates.date(h.date),
+                dates.date(h.end_date) if h.end_date else "",
                 _label("history_event_type", h.type),
                 subjects,
                 _label("finding", h.finding) if h.finding else "",
@@ -282,7 +233,7 @@ def _history(case: Case, dates: _Dates, audience: str) -> Section:
     )
 
 
-def _timeline_events(case: Case, dates: _Dates, audience: str) -> list[dict[str, str]]:
+def _timeline_events(case: Case, dates: AudienceView, audience: str) -> list[dict[str, str]]:
     events = []
     for h in case.history:
         if audience == "public" and h.type not in _public_history():
@@ -293,7 +244,7 @@ def _timeline_events(case: Case, dates: _Dates, audience: str) -> list[dict[str,
                     "date": str(h.date),
                     "label": _label("history_event_type", h.type),
                     "lane": "agency history",
-                    "shown": dates.show(h.date),
+                    "shown": dates.date(h.date),
                 }
             )
     if audience != "public" and case.review is not None:
@@ -302,9 +253,9 @@ def _timeline_events(case: Case, dates: _Dates, audience: str) -> list[dict[str,
                 events.append(
                     {
                         "date": str(e.date),
-                        "label": _text(e.description, audience),
+                        "label": e.description,
                         "lane": "decision" if e.is_decision else "event",
-                        "shown": dates.show(e.date),
+                        "shown": dates.date(e.date),
                     }
                 )
     if case.incident.date not in MISSING:
@@ -313,31 +264,18 @@ def _timeline_events(case: Case, dates: _Dates, audience: str) -> list[dict[str,
                 "date": str(case.incident.date),
                 "label": _label("incident_type", case.incident.type),
                 "lane": "incident",
-                "shown": dates.incident_text(case.incident.date),
+                "shown": dates.incident_date(case.incident.date),
             }
         )
     return sorted(events, key=lambda e: (e["date"], e["lane"], e["label"]))
 
 
-def _graph_for(case: Case, dates: _Dates, audience: str) -> Any:
+def _graph_for(case: Case, dates: AudienceView, audience: str) -> Any:
     """The factor graph for the figures, with dates and text shown as the audience may see."""
-    from npcs_review.graph.bridge import to_networkx  # noqa: PLC0415
-
-    graph = to_networkx(case)
-    if audience == "internal":
-        return graph
-    for _, data in graph.nodes(data=True):
-        if data.get("kind") == "outcome" and "date" in data:
-            data["date"] = dates.incident_text(data["date"])
-        elif "date" in data:
-            data["date"] = dates.show(data["date"])
-        for field in ("statement", "description", "text", "local_rationality"):
-            if isinstance(data.get(field), str):
-                data[field] = _text(data[field], audience)
-    return graph
+    return dates.graph()
 
 
-def _review(case: Case, dates: _Dates, audience: str) -> list[Section]:
+def _review(case: Case, dates: AudienceView, audience: str) -> list[Section]:
     review = case.review
     assert review is not None
     levels = codelist("system_level")
@@ -346,7 +284,7 @@ def _review(case: Case, dates: _Dates, audience: str) -> list[Section]:
     meta = [
         f"{_label('review_type', review.type)}"
         + (f" using {_label('review_method', review.method)}" if review.method else "")
-        + f", {dates.show(review.started)} to {dates.show(review.completed)}."
+        + f", {dates.date(review.started)} to {dates.date(review.completed)}."
     ]
     if review.team:
         meta.append("Team (by role): " + "; ".join(m.role for m in review.team) + ".")
@@ -354,10 +292,10 @@ def _review(case: Case, dates: _Dates, audience: str) -> list[Section]:
     if review.events:
         rows = tuple(
             (
-                dates.show(e.date),
+                dates.date(e.date),
                 "decision" if e.is_decision else "event",
-                _text(e.description, audience),
-                _text(e.local_rationality, audience),
+                e.description,
+                e.local_rationality or "",
             )
             for e in review.events
         )
@@ -377,7 +315,7 @@ def _review(case: Case, dates: _Dates, audience: str) -> list[Section]:
                     by_level.append(
                         (
                             names[code],
-                            _text(f.statement, audience),
+                            f.statement,
                             _label("factor_type", f.factor_type),
                             ", ".join(
                                 _label("work_system_element", w) for w in f.work_system_elements
@@ -389,7 +327,7 @@ def _review(case: Case, dates: _Dates, audience: str) -> list[Section]:
                     by_level.append(
                         (
                             names[code],
-                            _text(b.description, audience),
+                            b.description,
                             f"barrier ({_label('barrier_state', b.state).lower()})",
                             _label("barrier_type", b.barrier_type),
                         )
@@ -404,18 +342,16 @@ def _review(case: Case, dates: _Dates, audience: str) -> list[Section]:
             )
         )
     if review.findings:
-        out.append(
-            Section("findings", "Findings", tuple(_text(f.text, audience) for f in review.findings))
-        )
+        out.append(Section("findings", "Findings", tuple(f.text for f in review.findings)))
     if review.recommendations:
         recommendation_rows: tuple[tuple[str, ...], ...] = tuple(
             (
-                _text(r.text, audience),
+                r.text,
                 _label("action_strength", r.action_strength),
                 r.owner_role or "—",
-                dates.show(r.due_date) if r.due_date else "—",
+                dates.date(r.due_date) if r.due_date else "—",
                 _label("recommendation_status", r.status),
-                _text(r.measure, audience),
+                r.measure or "",
             )
             for r in review.recommendations
         )
