@@ -27,6 +27,7 @@ from npcs_review.definitions import (
 )
 from npcs_review.models import MISSING, SCHEMA_VERSION, Case
 from npcs_review.models.outputs import ClassificationOutput, LintOutput
+from npcs_review.share.dataset import CoreDataSetFile, TableFile
 
 __all__ = [
     "DOCUMENTS",
@@ -88,6 +89,20 @@ DOCUMENTS: dict[str, tuple[type[BaseModel], str, str, str]] = {
         _DEFINITIONS_SCHEMA,
         "npcs_review indicator file",
         "A derived indicator computed from a case.",
+    ),
+    "core_data_set": (
+        CoreDataSetFile,
+        _DEFINITIONS_SCHEMA,
+        "npcs_review core data set file",
+        "definitions/core_data_set/core_data_set.yaml: the tables, sources, detail ladders, "
+        "age bands and case keys of the partnership's core data set.",
+    ),
+    "core_data_set_table": (
+        TableFile,
+        _DEFINITIONS_SCHEMA,
+        "npcs_review core data set table file",
+        "One table of the core data set (definitions/core_data_set/<table>.yaml): its rows, "
+        "elements (source, type, detail ladder, sensitivity, citations) and test vectors.",
     ),
     "jurisdiction_profile": (
         ProfileFile,

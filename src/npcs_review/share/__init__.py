@@ -1,0 +1,1 @@
+"""Sharing the core data set: extraction, agreements, coarsening, pseudonyms, risk, packages."""

@@ -1,0 +1,430 @@
+"""Extract the core data set's rows from a case: each element read from its source, then coarsened.
+
+A :class:`Plan` is compiled once per agreement (which element is shared, at which level) and
+applied to every case: each table's rows come from the case (one row), a list in it (one row an
+element) or a named row source (the classifications, the agency-history summary); each
+element's raw value comes from a fact, a derived indicator or a named derivation, and its
+ladder turns it into the columns the level keeps. Withheld elements are never computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import attrs
+from pydantic import BaseModel
+
+from npcs_review._pointer import split
+from npcs_review.definitions import Count
+from npcs_review.engine.criteria import Node, compile_expression, evaluate
+from npcs_review.models import MISSING, Case
+from npcs_review.models._types import date_bounds
+from npcs_review.registry import Registry
+from npcs_review.share.dataset import Column, CoreDataSet, Element, Table
+from npcs_review.share.ladders import LADDERS, Convert
+
+__all__ = ["DERIVATIONS", "ROW_SOURCES", "CaseContext", "Plan", "TablePlan", "compile_plan"]
+
+_ABSENT = object()
+
+
+@attrs.define
+class CaseContext:
+    """One case being extracted, with what its elements compute once and share."""
+
+    case: Case
+    registry: Registry
+    pseudonym: Callable[[str, str], str]
+    incident_day: date | None = attrs.field(init=False)
+    span: tuple[date, date] | None = attrs.field(init=False)
+    indicators: dict[Any, Any] = attrs.field(factory=dict, init=False)
+    _classifications: list[dict[str, Any]] | None = attrs.field(default=None, init=False)
+    _profile_review: str | None = attrs.field(default=None, init=False)
+
+    def __attrs_post_init__(self) -> None:
+        raw = self.case.incident.date
+        self.span = None if raw in MISSING else date_bounds(str(raw))
+        self.incident_day = self.span[0] if self.span and self.span[0] == self.span[1] else None
+
+    def evaluate(self, node: Node, params: Mapping[str, Any]) -> Any:
+        """Evaluate compiled criteria on the case (indicators computed once and shared)."""
+        from npcs_review.engine.classify import _context  # noqa: PLC0415 - one evaluator
+
+        return evaluate(node, _context(self.case, self.registry, params, self.indicators))[0]
+
+    def classifications(self) -> list[dict[str, Any]]:
+        """The decisions under the national set and the jurisdiction's profile, as rows."""
+        if self._classifications is None:
+            from npcs_review.engine.classify import classify  # noqa: PLC0415
+
+            rows: list[dict[str, Any]] = []
+            runs = [
+                (
+                    "national",
+                    classify(self.case, registry=self.registry, _indicators=self.indicators),
+                )
+            ]
+            profile = self.case.case.jurisdiction
+            if profile in self.registry.profiles:
+                run = classify(
+                    self.case, profile=profile, registry=self.registry, _indicators=self.indicators
+                )
+                runs.append((profile, run))
+                self._profile_review = run.review_required
+            for scheme, run in runs:
+                rows.extend(
+                    {
+                        "scheme": scheme,
+                        "term": d.term,
+                        "definition_id": d.definition_id,
+                        "definition_version": d.definition_version,
+                        "outcome": d.outcome,
+                        "missing_fact_count": len(d.missing_facts),
+                    }
+                    for d in run.decisions
+                )
+            self._classifications = rows
+        return self._classifications
+
+    def review_required(self) -> str | None:
+        """Whether the jurisdiction's profile requires a review (None without a profile)."""
+        self.classifications()
+        return self._profile_review
+
+
+# ------------------------------------------------------------------------------ sources
+
+
+def _resolve(obj: Any, tokens: Sequence[str]) -> Any:
+    for token in tokens:
+        if isinstance(obj, BaseModel):
+            obj = getattr(obj, token, None)
+        elif isinstance(obj, dict):
+            obj = obj.get(token)
+        else:
+            return None
+        if obj is None:
+            return None
+    return obj
+
+
+def _ids(items: Iterable[Any]) -> dict[str, int]:
+    return {item.id: i for i, item in enumerate(items, start=1)}
+
+
+def _joined(numbers: Iterable[int]) -> str:
+    return ";".join(str(n) for n in sorted(numbers))
+
+
+Derivation = Callable[[CaseContext, Any, int, Mapping[str, Any]], Any]
+
+
+def _geography(ctx: CaseContext, row: Any, index: int, params: Mapping[str, Any]) -> Any:
+    info = ctx.case.case
+    return (getattr(info, "county", None), getattr(info, "region", None), info.jurisdiction)
+
+
+def _race_ethnicity(ctx: CaseContext, row: Any, index: int, params: Mapping[str, Any]) -> Any:
+    return ctx.case.child.race, ctx.case.child.hispanic
+
+
+def _responsible(ctx: CaseContext, row: Any, index: int, params: Mapping[str, Any]) -> Any:
+    persons = _ids(ctx.case.persons)
+    return _joined(persons[p] for p in row.alleged_responsible if p in persons)
+
+
+def _alleged(ctx: CaseContext, row: Any, index: int, params: Mapping[str, Any]) -> Any:
+    return any(row.id in m.alleged_responsible for m in ctx.case.maltreatments)
+
+
+def _determination_maltreatments(
+    ctx: CaseContext, row: Any, index: int, params: Mapping[str, Any]
+) -> Any:
+    numbers = _ids(ctx.case.maltreatments)
+    return _joined(numbers[m] for m in row.maltreatments if m in numbers)
+
+
+def _links(ctx: CaseContext) -> Sequence[Any]:
+    return ctx.case.review.links if ctx.case.review else ()
+
+
+def _addressed(ctx: CaseContext, row: Any, index: int, params: Mapping[str, Any]) -> Any:
+    return any(k.kind == "addresses" and k.target == row.id for k in _links(ctx))
+
+
+def _addressed_count(ctx: CaseContext, row: Any, index: int, params: Mapping[str, Any]) -> Any:
+    review = ctx.case.review
+    if review is None:
+        return 0
+    pool = review.factors if params.get("kind") == "factor" else review.barriers
+    targets = {n.id for n in pool}
+    links = review.links
+    return sum(
+        1 for k in links if k.kind == "addresses" and k.source == row.id and k.target in targets
+    )
+
+
+def _team_size(ctx: CaseContext, row: Any, index: int, params: Mapping[str, Any]) -> Any:
+    return len(ctx.case.review.team) if ctx.case.review else None
+
+
+#: The named derivations elements may use (``source: {derived: name}``).
+DERIVATIONS: Mapping[str, Derivation] = {
+    "case_pseudonym": lambda ctx, row, index, params: ctx.pseudonym("case", ctx.case.case.case_id),
+    "index": lambda ctx, row, index, params: index,
+    "geography": _geography,
+    "race_ethnicity": _race_ethnicity,
+    "responsible_persons": _responsible,
+    "person_alleged_responsible": _alleged,
+    "determination_maltreatments": _determination_maltreatments,
+    "factor_addressed": _addressed,
+    "addressed_count": _addressed_count,
+    "review_required": lambda ctx, row, index, params: ctx.review_required(),
+    "review_team_size": _team_size,
+}
+
+
+# ------------------------------------------------------------------------------ rows
+
+RowSource = Callable[[CaseContext, Table], Sequence[Any]]
+
+
+def _history_summary(ctx: CaseContext, table: Table) -> Sequence[Any]:
+    """One row per kind of history event: counts before the incident, in windows, and more."""
+    nodes = _summary_nodes(table)
+    if not ctx.case.history:
+        return []
+    rows = []
+    for event_type in sorted({e.type for e in ctx.case.history}, key=_history_rank):
+        compiled = nodes[event_type]
+        definite, possible = ctx.evaluate(compiled["before"], {})
+        row: dict[str, Any] = {
+            "event_type": event_type,
+            "before": definite,
+            "uncertain": possible - definite,
+            "about_child": _definite(ctx.evaluate(compiled["about_child"], {})),
+            "open_at_incident": (
+                ctx.evaluate(compiled["open"], {}) if "open" in compiled else None
+            ),
+            "since_most_recent": _since_most_recent(ctx, event_type),
+        }
+        for name in table.parameters.get("windows", {}):
+            row[name] = _definite(ctx.evaluate(compiled[name], {}))
+        rows.append(row)
+    return rows
+
+
+def _definite(counted: tuple[int, int]) -> int:
+    return counted[0]
+
+
+def _history_rank(code: str) -> int:
+    from npcs_review.codelists import codelist  # noqa: PLC0415
+
+    return codelist("history_event_type").rank(code)
+
+
+_SUMMARY_CACHE: dict[int, dict[str, dict[str, Node]]] = {}
+
+
+def _summary_nodes(table: Table) -> dict[str, dict[str, Node]]:
+    """The compiled counts for each event type (compiled once per table)."""
+    cached = _SUMMARY_CACHE.get(id(table))
+    if cached is not None:
+        return cached
+    from npcs_review.codelists import codelist  # noqa: PLC0415
+
+    windows: Mapping[str, int] = table.parameters.get("windows", {})
+    spans = set(table.parameters.get("span_types", ()))
+    out: dict[str, dict[str, Node]] = {}
+    for code in codelist("history_event_type").codes:
+        of_type = {"fact": "./type", "equals": code}
+        ever = {"months_before": None}  # any time before the incident day
+        nodes = {
+            "before": compile_expression(
+                Count.model_validate({"count": "/history", "where": of_type, "window": ever})
+            ),
+            "about_child": compile_expression(
+                Count.model_validate(
+                    {
+                        "count": "/history",
+                        "where": {"all": [of_type, {"fact": "./subjects", "contains": "child"}]},
+                        "window": ever,
+                    }
+                )
+            ),
+        }
+        for name, months in windows.items():
+            nodes[name] = compile_expression(
+                Count.model_validate(
+                    {"count": "/history", "where": of_type, "window": {"months_before": months}}
+                )
+            )
+        if code in spans:
+            nodes["open"] = compile_expression(
+                Count.model_validate(
+                    {
+                        "count": "/history",
+                        "where": of_type,
+                        "window": {"at_incident": True},
+                        "gte": 1,
+                    }
+                )
+            )
+        out[code] = nodes
+    _SUMMARY_CACHE[id(table)] = out
+    return out
+
+
+def _since_most_recent(ctx: CaseContext, event_type: str) -> int | None:
+    """Days from the most recent event of a type before the incident day, when settled."""
+    if ctx.span is None or ctx.incident_day is None:
+        return None
+    latest: tuple[date, date] | None = None
+    for event in ctx.case.history:
+        if event.type != event_type:
+            continue
+        if event.date in MISSING:
+            return None  # it could be the most recent
+        span = date_bounds(str(event.date))
+        if span[0] >= ctx.incident_day:
+            continue  # on the incident day or after it: not before it
+        if span[1] >= ctx.incident_day:
+            return None  # could fall either side
+        if latest is None or span[1] > latest[1]:
+            latest = span
+    if latest is None or latest[0] != latest[1]:
+        return None
+    return (ctx.incident_day - latest[0]).days
+
+
+#: Named row sources (``rows:`` in a table file) besides ``case`` and list pointers.
+ROW_SOURCES: Mapping[str, RowSource] = {
+    "case": lambda ctx, table: (ctx.case,),
+    "classifications": lambda ctx, table: ctx.classifications(),
+    "history_summary": _history_summary,
+}
+
+
+# ------------------------------------------------------------------------------ plans
+
+
+@attrs.frozen
+class Step:
+    """One element as shared: how to read it, coarsen it, and which columns to keep."""
+
+    element: Element
+    read: Callable[[CaseContext, Any, int], Any]
+    convert: Convert
+    keep: tuple[tuple[str, str], ...]
+    """(ladder column, column name) pairs the level keeps."""
+
+
+@attrs.frozen
+class TablePlan:
+    """One table as shared: its rows and its steps."""
+
+    table: Table
+    rows: Callable[[CaseContext], Sequence[Any]]
+    steps: tuple[Step, ...]
+    columns: tuple[Column, ...]
+    """The columns shared, in order."""
+
+
+@attrs.frozen
+class Plan:
+    """Every table as shared under one set of element levels."""
+
+    tables: tuple[TablePlan, ...]
+
+    def extract(self, ctx: CaseContext) -> dict[str, list[dict[str, Any]]]:
+        """The case's rows, by table name, each row a mapping of column name to value."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        day = ctx.incident_day
+        for plan in self.tables:
+            rows = []
+            for index, item in enumerate(plan.rows(ctx), start=1):
+                row: dict[str, Any] = {}
+                for step in plan.steps:
+                    parts = step.convert(step.read(ctx, item, index), step.element, day)
+                    for part, name in step.keep:
+                        row[name] = parts[part]
+                rows.append(row)
+            out[plan.table.id] = rows
+        return out
+
+
+def _reader(element: Element) -> Callable[[CaseContext, Any, int], Any]:
+    params = element.parameters
+    if element.source_kind == "derived":
+        derive = DERIVATIONS[element.source]
+        return lambda ctx, row, index: derive(ctx, row, index, params)
+    if element.source_kind == "indicator":
+        return _indicator_reader(element)
+    raw = element.source
+    if raw.startswith("./"):
+        tokens = split(raw[1:])
+        return lambda ctx, row, index: _resolve(row, tokens)
+    absolute = split(raw)
+    return lambda ctx, row, index: _resolve(ctx.case, absolute)
+
+
+def _indicator_reader(element: Element) -> Callable[[CaseContext, Any, int], Any]:
+    from npcs_review.registry import default_registry  # noqa: PLC0415
+
+    indicator = default_registry().indicators[element.source]
+    params = {**indicator.parameters, **element.parameters}
+    node = indicator.expression
+
+    def read(ctx: CaseContext, row: Any, index: int) -> Any:
+        value = ctx.evaluate(node, params)
+        if isinstance(value, tuple):  # a count: (definite, possible), settled only if equal
+            return value[0] if value[0] == value[1] else None
+        return value
+
+    return read
+
+
+def _row_source(table: Table) -> Callable[[CaseContext], Sequence[Any]]:
+    named = ROW_SOURCES.get(table.rows)
+    if named is not None:
+        return lambda ctx: named(ctx, table)
+    tokens = split(table.rows)
+    return lambda ctx: _resolve(ctx.case, tokens) or ()
+
+
+def compile_plan(core: CoreDataSet, levels: Mapping[str, str | None]) -> Plan:
+    """The plan that shares each element at ``levels[element_id]`` (None or absent: withheld).
+
+    Raises:
+        KeyError: if a level is not one the element offers.
+    """
+    tables = []
+    for table in core.tables.values():
+        steps = []
+        for element in table.elements:
+            level = levels.get(element.id)
+            if level is None:
+                continue
+            if level not in element.levels:
+                msg = f"{element.id} has no level {level!r}"
+                raise KeyError(msg)
+            kept = element.columns_at(level)
+            steps.append(
+                Step(
+                    element,
+                    _reader(element),
+                    LADDERS[element.ladder.id],
+                    tuple((c.part, c.name) for c in kept),
+                )
+            )
+        columns = tuple(c for s in steps for c in s.element.columns if (c.part, c.name) in s.keep)
+        tables.append(TablePlan(table, _row_source(table), tuple(steps), columns))
+    return Plan(tuple(tables))
+
+
+def finest_levels(core: CoreDataSet) -> dict[str, str]:
+    """Every element at its finest level (what a vector checks)."""
+    return {e.id: e.levels[0] for e in core.elements.values()}
