@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from datetime import date
+from functools import cache
 from typing import Any
 
 from npcs_review.codelists import codelist
@@ -100,24 +101,36 @@ def _geography(raw: Any, element: Element, incident: date | None) -> Parts:
     return {"county": county, "region": region, "state": state}
 
 
+@cache
+def _combined(role: str) -> str:
+    """The race_ethnicity code marked ``combines: role`` (hispanic, several_races, no_race)."""
+    return next(v.code for v in codelist("race_ethnicity") if v.attributes.get("combines") == role)
+
+
 def _race_ethnicity(raw: Any, element: Element, incident: date | None) -> Parts:
     races, hispanic = raw
     if isinstance(races, list):
         order = codelist("race")
         recorded = sorted(set(races), key=order.rank)
         shown: str | None = ";".join(recorded)
-        known = [r for r in recorded if r != "unable_to_determine"]
+        known = [r for r in recorded if r in _categories()]
     else:
         shown, known = races, []
     if hispanic == "yes":
-        combined = "hispanic"
+        combined = _combined("hispanic")
     elif len(known) == 1:
         combined = known[0]
     elif len(known) > 1:
-        combined = "two_or_more_races"
+        combined = _combined("several_races")
     else:
-        combined = "unknown_race_ethnicity"
+        combined = _combined("no_race")
     return {"race": shown, "hispanic": hispanic, "race_ethnicity": combined}
+
+
+@cache
+def _categories() -> frozenset[str]:
+    """Race codes that are also combined categories (all but 'unable to determine')."""
+    return codelist("race").codes & codelist("race_ethnicity").codes
 
 
 def _value(raw: Any, element: Element, incident: date | None) -> Parts:
