@@ -38,14 +38,14 @@ def test_the_packaged_crosswalks_load(registry: Registry) -> None:
 @pytest.mark.parametrize("crosswalk", _crosswalks(), ids=lambda cw: cw.id)
 def test_every_source_code_maps(crosswalk: Crosswalk) -> None:
     """Every code of the source list has an entry, and its target is a declared target code."""
-    codes = codelists()[crosswalk.source.source_codelist].codes
+    codes = codelists()[crosswalk.source_codelist].codes
     for code in codes:
         entry = crosswalk.map(code)
         assert entry.source == code
         if entry.target is None:
             assert entry.match == "no_equivalent"
         else:
-            assert entry.target in crosswalk.source.target_codes
+            assert entry.target in crosswalk.target_codes
         if entry.match != "exact":
             assert entry.note
 
@@ -53,11 +53,11 @@ def test_every_source_code_maps(crosswalk: Crosswalk) -> None:
 @pytest.mark.parametrize("crosswalk", _crosswalks(), ids=lambda cw: cw.id)
 def test_exact_matches_round_trip(crosswalk: Crosswalk) -> None:
     """An exact entry comes back from ``reverse`` of its target, and is the only exact one."""
-    for entry in crosswalk.source.entries:
+    for entry in crosswalk.entries:
         if entry.match != "exact":
             continue
         assert entry.target is not None
-        back = crosswalk.reverse(entry.target)
+        back = crosswalk.reverse(entry.target, on=entry.effective_to or entry.effective_from)
         assert entry in back
         assert [e.source for e in back if e.match == "exact"] == [entry.source]
 

@@ -11,9 +11,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from npcs_review.definitions import All
-from npcs_review.engine.classify import classify, evaluate_definition
-from npcs_review.engine.criteria import Context, compile_expression, evaluate
+from npcs_review.engine.classify import classify, evaluate_criteria, evaluate_definition
+from npcs_review.engine.criteria import compile_criteria
 from npcs_review.errors import DefinitionError
 from npcs_review.models import Case
 from npcs_review.registry import default_registry, load_registry, merge_patch
@@ -29,13 +28,8 @@ def _case(patch: dict[str, Any]) -> Case:
 
 
 def _eval(expr: dict[str, Any], patch: dict[str, Any], **params: Any) -> tuple[Any, set[str]]:
-    node = compile_expression(All.model_validate({"all": [expr]}).all[0])
-    case = _case(patch)
-    from npcs_review.engine.classify import _context  # noqa: PLC0415
-
-    ctx: Context = _context(case, REGISTRY, params, {})
-    value, _, missing = evaluate(node, ctx)
-    return value, missing
+    found = evaluate_criteria(_case(patch), compile_criteria(expr), parameters=params)
+    return found.value, set(found.missing_facts)
 
 
 @pytest.mark.parametrize(

@@ -11,37 +11,29 @@ from functools import cache
 from typing import Literal
 
 import attrs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field
 
+from npcs_review._definition_file import (
+    ID_PATTERN,
+    VERSION_PATTERN,
+    DefinitionModel,
+    Source,
+    read_definition_file,
+)
 from npcs_review._resources import definitions_root
 from npcs_review._yaml import load_trusted_yaml
-from npcs_review.errors import DefinitionError, Problem
+from npcs_review.errors import DefinitionError, DefinitionNotFoundError, Problem
 
 __all__ = ["CodeList", "CodeValue", "Source", "codelist", "codelists", "definitions_version"]
 
-_ID = r"^[a-z][a-z0-9_]*$"
 
-
-class SourceModel(BaseModel):
-    """A citation: the document, the section and where to read it."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    id: str = Field(pattern=_ID, description="Local id that values refer to.")
-    document: str = Field(min_length=1, description="Title of the cited document.")
-    section: str | None = Field(default=None, description="Section, field or table cited.")
-    url: str | None = Field(
-        default=None, pattern=r"^https?://\S+$", description="Where to read it."
-    )
-
-
-class CodeValueModel(BaseModel):
+class CodeValueModel(DefinitionModel):
     """One value of a code list."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    code: str = Field(pattern=_ID, description="The value as written in case files.")
+    code: str = Field(pattern=ID_PATTERN, description="The value as written in case files.")
     label: str = Field(min_length=1, description="Plain-language label.")
     definition: str | None = Field(default=None, description="What the value means.")
-    source: str = Field(pattern=_ID, description="Id of the source that defines the value.")
+    source: str = Field(pattern=ID_PATTERN, description="Id of the source that defines the value.")
     deprecated: str | None = Field(default=None, description="Why and since when; its successor.")
     attributes: dict[str, str | int | bool] = Field(
         default_factory=dict,
@@ -49,31 +41,20 @@ class CodeValueModel(BaseModel):
     )
 
 
-class CodeListFile(BaseModel):
+class CodeListFile(DefinitionModel):
     """A code list file under ``definitions/codelists/``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    id: str = Field(pattern=_ID, description="Equals the file name without extension.")
+    id: str = Field(pattern=ID_PATTERN, description="Equals the file name without extension.")
     kind: Literal["codelist"] = Field(description="The kind of definition file.")
-    version: str = Field(pattern=r"^\d+\.\d+\.\d+$", description="Version of the list.")
+    version: str = Field(pattern=VERSION_PATTERN, description="Version of the list.")
     title: str = Field(min_length=1, description="Short name.")
     description: str = Field(min_length=1, description="What the list is for, in plain words.")
     status: Literal["proposed", "adopted", "reference"] = Field(
         description="proposed: the partnership's draft standard (v0.x); reference: copied "
         "from an external standard; adopted: approved by the partnership."
     )
-    sources: list[SourceModel] = Field(min_length=1, description="The documents cited.")
+    sources: list[Source] = Field(min_length=1, description="The documents cited.")
     values: list[CodeValueModel] = Field(min_length=1, description="The values, in order.")
-
-
-@attrs.frozen
-class Source:
-    """A citation."""
-
-    id: str
-    document: str
-    section: str | None
-    url: str | None
 
 
 @attrs.frozen
@@ -133,22 +114,8 @@ class CodeList:
         return code
 
 
-def _problems(file: str, exc: ValidationError) -> list[Problem]:
-    from npcs_review._pointer import join  # noqa: PLC0415 - error path only
-
-    return [
-        Problem(
-            code="NPR-S100",
-            message=str(err["msg"]),
-            pointer=join(err["loc"]),
-            file=file,
-        )
-        for err in exc.errors()
-    ]
-
-
 def _build(model: CodeListFile, file: str) -> CodeList:
-    sources = {s.id: Source(s.id, s.document, s.section, s.url) for s in model.sources}
+    sources = {s.id: s for s in model.sources}
     problems: list[Problem] = []
     seen: set[str] = set()
     values: list[CodeValue] = []
@@ -194,14 +161,11 @@ def codelists() -> Mapping[str, CodeList]:
         if not entry.name.endswith(".yaml"):
             continue
         file = f"definitions/codelists/{entry.name}"
-        data = load_trusted_yaml(entry.read_bytes())
-        try:
-            model = CodeListFile.model_validate(data)
-        except ValidationError as exc:
-            problems.extend(_problems(file, exc))
+        model = read_definition_file(entry.read_bytes(), file, CodeListFile, problems, trusted=True)
+        if model is None:
             continue
         if model.id != entry.name.removesuffix(".yaml"):
-            problems.append(Problem("NPR-S100", "id must equal the file name", "/id", file))
+            problems.append(Problem("NPR-D003", "the id must equal the file name", "/id", file))
             continue
         try:
             result[model.id] = _build(model, file)
@@ -216,9 +180,12 @@ def codelist(list_id: str) -> CodeList:
     """Return one code list by id.
 
     Raises:
-        KeyError: if there is no such list.
+        DefinitionNotFoundError: if there is no such list (a ``KeyError``).
     """
-    return codelists()[list_id]
+    lists = codelists()
+    if list_id not in lists:
+        raise DefinitionNotFoundError("code list", list_id, lists)
+    return lists[list_id]
 
 
 @cache

@@ -2,7 +2,9 @@
 
 Kinds: ``codelist`` (see :mod:`npcs_review.codelists`), ``incident_definition``, ``indicator``,
 ``jurisdiction_profile`` and ``crosswalk``. Criteria are declarative data — no code, no
-expressions evaluated as strings — in the small language described in ``docs/criteria.md``.
+expressions evaluated as strings — in the language of :mod:`npcs_review.engine.criteria`
+(described in ``docs/definitions.md``). These models are the file format only: the registry
+compiles them once, and nothing past the registry sees them.
 """
 
 from __future__ import annotations
@@ -10,7 +12,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import Field, model_validator
+
+from npcs_review._definition_file import ID_PATTERN, VERSION_PATTERN, Citation, DefinitionModel
+from npcs_review.engine.criteria import (
+    All,
+    AnyOf,
+    Compare,
+    Count,
+    Expression,
+    Not,
+    Param,
+    Some,
+    Window,
+)
+from npcs_review.models._types import Outcome
 
 __all__ = [
     "All",
@@ -21,11 +37,13 @@ __all__ = [
     "CrosswalkEntry",
     "CrosswalkFile",
     "Deprecation",
+    "Disclosure",
     "Expression",
     "IncidentDefinitionFile",
     "IndicatorFile",
     "Not",
     "Param",
+    "ParameterSpec",
     "ProfileFile",
     "ProfileTerm",
     "ReviewTrigger",
@@ -34,36 +52,14 @@ __all__ = [
     "Window",
 ]
 
-_ID = r"^[a-z][a-z0-9_]*$"
-_VERSION = r"^\d+\.\d+\.\d+$"
-_POINTER = r"^(\.?/[A-Za-z0-9_~/-]*|\.)$"
-
-DefinitionId = Annotated[str, Field(pattern=_ID)]
+DefinitionId = Annotated[str, Field(pattern=ID_PATTERN)]
 Scalar = str | int | float | bool
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
-
-
-class Citation(_Strict):
-    """Where a definition comes from: a statute, a policy, a standard."""
-
-    document: str = Field(min_length=1)
-    """Title of the document (e.g. "Child Abuse Prevention and Treatment Act, 42 U.S.C. 5106a")."""
-    section: str | None = None
-    """Section, paragraph or field."""
-    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
-    """Where to read it."""
-    verified: Literal["primary", "mirror", "secondary"] = "primary"
-    """How the wording was checked: in the official text, in a verbatim mirror, or only in a
-    secondary summary (then treat the encoding as provisional)."""
-
-
-class Deprecation(_Strict):
+class Deprecation(DefinitionModel):
     """A definition that should no longer be used."""
 
-    since: str = Field(pattern=_VERSION)
+    since: str = Field(pattern=VERSION_PATTERN)
     """Definitions-set version that deprecated it."""
     reason: str
     """Why."""
@@ -71,179 +67,38 @@ class Deprecation(_Strict):
     """Ids to use instead."""
 
 
-class Param(_Strict):
-    """A value taken from the parameters of the profile (or the definition's defaults)."""
+class ParameterSpec(DefinitionModel):
+    """A setting a definition, indicator or profile declares, with its default.
 
-    param: DefinitionId
-    """The parameter's name."""
-
-
-Value = Scalar | list[Scalar] | Param | None
-
-
-class Compare(_Strict):
-    """A leaf criterion: compare one fact (a field or a derived indicator) with a value.
-
-    Exactly one of ``fact``, ``indicator``, ``param`` and ``term``, and exactly one operator
-    (none for an indicator or term that is itself true or false). A fact that
-    is absent or a missingness token makes the criterion indeterminate (``exists`` excepted).
+    Users may set it (``classify(..., parameters={...})``, ``npcs-review classify --set``);
+    a value is checked against ``type``, ``values``, ``codelist`` and ``minimum``.
     """
 
-    id: DefinitionId | None = None
-    """Stable id of the criterion (shown in traces and diffs)."""
-    text: str | None = None
-    """The criterion in plain words, ideally the source's own."""
-    fact: str | None = Field(default=None, pattern=_POINTER)
-    """JSON pointer into the case (``/incident/type``); ``./x`` is relative to the element
-    under a ``some`` or ``count``."""
-    indicator: DefinitionId | None = None
-    """Id of a derived indicator (``definitions/indicators``)."""
-    param: DefinitionId | None = None
-    """Name of a parameter: lets one definition take a different path per profile."""
-    term: DefinitionId | None = None
-    """In a profile's review trigger only: the outcome of the profile's definition for this
-    term (e.g. ``near_fatality``) — met, not met, or indeterminate."""
-    unknown_values: list[Scalar] | Param | None = None
-    """Values that mean "not known yet" here (e.g. a ``pending`` finding): indeterminate."""
-    equals: Scalar | Param | None = None
-    """The fact equals this value."""
-    in_: list[Scalar] | Param | None = Field(default=None, alias="in")
-    """The fact is one of these values."""
-    contains: Scalar | Param | None = None
-    """The fact is a list that contains this value."""
-    contains_any: list[Scalar] | Param | None = None
-    """The fact is a list that contains at least one of these values."""
-    gte: float | Param | None = None
-    """The fact (or count) is at least this."""
-    lte: float | Param | None = None
-    """The fact (or count) is at most this."""
-    exists: bool | None = None
-    """``true``: the fact is given (not absent, not a missingness token)."""
+    default: Any
+    """The value used unless a profile or the user sets another."""
+    text: str = Field(min_length=1)
+    """What the setting decides, in plain words."""
+    type: Literal["boolean", "integer", "number", "code", "codes"] | None = None
+    """``code``: one value; ``codes``: a list of values. Inferred from the default when absent
+    (a list is ``codes``, text is ``code``)."""
+    values: list[Scalar] | None = None
+    """The values allowed (for ``code`` and ``codes``), when not a code list's."""
+    codelist: DefinitionId | None = None
+    """The code list the values come from (for ``code`` and ``codes``)."""
+    nullable: bool = False
+    """Whether ``null`` is allowed (it means "no limit" or "not used")."""
+    minimum: float | None = None
+    """The smallest number allowed."""
+
+    @model_validator(mode="after")
+    def _typed(self) -> ParameterSpec:
+        if self.type is None and self.default is None:
+            msg = "a parameter whose default is null needs a 'type'"
+            raise ValueError(msg)
+        return self
 
 
-class All(_Strict):
-    """Met when every part is met; not met when any is not met; otherwise indeterminate."""
-
-    id: DefinitionId | None = None
-    """Stable id of the criterion (shown in traces and diffs)."""
-    text: str | None = None
-    """The criterion in plain words, ideally the source's own."""
-    all: list[Expression] = Field(min_length=1)
-    """The parts, all of which must be met."""
-
-
-class AnyOf(_Strict):
-    """Met when any part is met; not met when every part is not met; otherwise indeterminate."""
-
-    id: DefinitionId | None = None
-    """Stable id of the criterion (shown in traces and diffs)."""
-    text: str | None = None
-    """The criterion in plain words, ideally the source's own."""
-    any: list[Expression] = Field(min_length=1)
-    """The parts, one of which must be met."""
-
-
-class Not(_Strict):
-    """Met when the part is not met (indeterminate stays indeterminate)."""
-
-    id: DefinitionId | None = None
-    """Stable id of the criterion (shown in traces and diffs)."""
-    text: str | None = None
-    """The criterion in plain words, ideally the source's own."""
-    not_: Expression = Field(alias="not")
-    """The part that must not be met."""
-
-
-class Window(_Strict):
-    """A span of time relative to the incident, for counting timeline events."""
-
-    months_before: int | Param | None = None
-    """Events dated at most this many months before the incident (``null``: no limit)."""
-    include_incident_day: bool = False
-    """Whether events on the incident day count (prior involvement excludes them)."""
-    at_incident: bool = False
-    """Instead of a span before the incident: events under way on the incident day (started
-    on or before it and not ended before it; an absent ``end_date`` means still open)."""
-    overlaps: bool = False
-    """Count events under way at any time in the window (started before the incident and not
-    ended before the window began), not only events that started in it: "received services
-    within 12 months" includes a service that began earlier and ended inside the window."""
-
-
-class Some(_Strict):
-    """Met when at least one element of a list meets ``where``.
-
-    With ``ref``, the list holds ids that are looked up among the objects of another list
-    (e.g. ``alleged_responsible`` ids among ``/persons``).
-    """
-
-    id: DefinitionId | None = None
-    """Stable id of the criterion (shown in traces and diffs)."""
-    text: str | None = None
-    """The criterion in plain words, ideally the source's own."""
-    some: str = Field(pattern=_POINTER)
-    """Pointer to the list."""
-    ref: str | None = Field(default=None, pattern=_POINTER)
-    """Pointer to the list of objects (with ``id``) that the ids refer to."""
-    filter: Expression | None = None
-    """Only elements that pass this test are considered (e.g. determinations by one authority)."""
-    where: Expression
-    """The test applied to each element (relative facts start with ``./``)."""
-    none_means: Literal["not_met", "indeterminate"] = "not_met"
-    """What it means when no element is considered (an empty list, or none passes the
-    filter): usually "not met"; "indeterminate" where that means "not recorded yet" (e.g. no
-    death review determination so far)."""
-
-
-class Count(_Strict):
-    """Count the elements of a list that meet ``where`` within a time window, and compare.
-
-    Three-valued: elements whose test or date is uncertain count as "possibly", and the
-    comparison is indeterminate when the possible count could change the answer.
-    """
-
-    id: DefinitionId | None = None
-    """Stable id of the criterion (shown in traces and diffs)."""
-    text: str | None = None
-    """The criterion in plain words, ideally the source's own."""
-    count: str = Field(pattern=_POINTER)
-    """Pointer to the list (usually ``/history``)."""
-    where: Expression | None = None
-    """The test applied to each element; all elements when absent."""
-    window: Window | None = None
-    """Only elements dated in this window (by their ``date``)."""
-    gte: int | Param | None = None
-    """At least this many."""
-    lte: int | Param | None = None
-    """At most this many."""
-    none_means: Literal["not_met", "indeterminate"] = "not_met"
-    """What a count of zero means for ``gte``: see :class:`Some`."""
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, dict):
-        for key in ("all", "any", "not", "some", "count"):
-            if key in value:
-                return key
-    elif isinstance(value, BaseModel):
-        return {All: "all", AnyOf: "any", Not: "not", Some: "some", Count: "count"}.get(
-            type(value), "compare"
-        )
-    return "compare"
-
-
-Expression = Annotated[
-    Annotated[All, Tag("all")]
-    | Annotated[AnyOf, Tag("any")]
-    | Annotated[Not, Tag("not")]
-    | Annotated[Some, Tag("some")]
-    | Annotated[Count, Tag("count")]
-    | Annotated[Compare, Tag("compare")],
-    Discriminator(_kind),
-]
-
-
-class TestVector(_Strict):
+class TestVector(DefinitionModel):
     """A case that the definition must classify as ``expected``.
 
     The case is the shared base case (``definitions/vectors/base_case.yaml``) with ``patch``
@@ -254,7 +109,7 @@ class TestVector(_Strict):
     __test__ = False  # not a pytest class
     name: str
     """What the vector shows."""
-    expected: Literal["meets", "does_not_meet", "indeterminate"]
+    expected: Outcome
     """The outcome the engine must give."""
     patch: dict[str, Any]
     """Changes to the base case."""
@@ -262,15 +117,19 @@ class TestVector(_Strict):
     """Parameter values for this vector (otherwise the definition's defaults)."""
     missing: list[str] = Field(default_factory=list)
     """For indeterminate vectors: pointers that must be named as missing facts."""
+    trigger: DefinitionId | None = None
+    """For a profile's vector: the review trigger it tests (default: the first)."""
+    source: str | None = None
+    """Where the vector comes from: the source text it encodes (for corrections)."""
 
 
-class _DefinitionBase(_Strict):
+class _DefinitionBase(DefinitionModel):
     id: DefinitionId
     """Equals the file name without extension."""
     series: DefinitionId | None = None
     """Definitions of one series are successive versions of the same rule, each effective
     over its own dates; the one in force on the incident date is used. Defaults to ``id``."""
-    version: str = Field(pattern=_VERSION)
+    version: str = Field(pattern=VERSION_PATTERN)
     """Version of this definition; a change in meaning bumps it."""
     title: str
     """Short name."""
@@ -289,8 +148,8 @@ class _DefinitionBase(_Strict):
     """Sources."""
     deprecated: Deprecation | None = None
     """Set when the definition should no longer be used."""
-    parameters: dict[DefinitionId, Any] = Field(default_factory=dict)
-    """Parameters the criteria use, with their default values."""
+    parameters: dict[DefinitionId, ParameterSpec] = Field(default_factory=dict)
+    """Settings the criteria use, each with its default and what it decides."""
     notes: list[str] = Field(default_factory=list)
     """Caveats, interpretations, and differences from other definitions (with reasons)."""
 
@@ -326,7 +185,7 @@ class IndicatorFile(_DefinitionBase):
     """Cases with their expected outcome (for counts: the outcome of ``gte: 1``)."""
 
 
-class ProfileTerm(_Strict):
+class ProfileTerm(DefinitionModel):
     """Which definition a jurisdiction uses for one term, from when, with which parameters."""
 
     definition: DefinitionId
@@ -343,8 +202,12 @@ class ProfileTerm(_Strict):
     """Anything a reader needs to know."""
 
 
-class ReviewTrigger(_Strict):
-    """A rule that makes an incident require a critical-incident review."""
+class ReviewTrigger(DefinitionModel):
+    """A rule that makes an incident require a critical-incident review.
+
+    Triggers are dated like terms: a rule applies to incidents on or after the day it took
+    effect (and up to the day it ended), so a 2017 incident is never judged by a 2024 statute.
+    """
 
     id: DefinitionId
     """Stable id."""
@@ -352,13 +215,18 @@ class ReviewTrigger(_Strict):
     """The rule in plain words."""
     criteria: Expression
     """When it applies; may use the profile's parameters and indicators."""
+    effective_from: date
+    """First day the rule applies (the enactment's effective date, or the earliest dated
+    source when that is not known: say so in the profile's ``unverified``)."""
+    effective_to: date | None = None
+    """Last day the rule applied; ``null`` while current."""
     citations: list[Citation] = Field(min_length=1)
     """Sources."""
     review: str
     """Who reviews and by when."""
 
 
-class Disclosure(_Strict):
+class Disclosure(DefinitionModel):
     """What the jurisdiction allows or requires to be made public, and when."""
 
     text: str
@@ -367,14 +235,14 @@ class Disclosure(_Strict):
     """Sources."""
 
 
-class ProfileFile(_Strict):
+class ProfileFile(DefinitionModel):
     """A jurisdiction profile: the jurisdiction's definitions, parameters and triggers."""
 
     kind: Literal["jurisdiction_profile"]
     """The kind of definition file (fixed for each kind)."""
     id: DefinitionId
     """Equals the file name, and the jurisdiction code (e.g. ``us_ky``) for a state."""
-    version: str = Field(pattern=_VERSION)
+    version: str = Field(pattern=VERSION_PATTERN)
     """Version of this profile."""
     title: str
     """Jurisdiction's name."""
@@ -385,7 +253,9 @@ class ProfileFile(_Strict):
     summary: str
     """How this jurisdiction defines and reviews critical incidents, in plain words."""
     parameters: dict[DefinitionId, Any] = Field(default_factory=dict)
-    """Parameters for every term and indicator (e.g. ``lookback_months``)."""
+    """Values for parameters the definitions and indicators declare (e.g. ``lookback_months``)."""
+    own_parameters: dict[DefinitionId, ParameterSpec] = Field(default_factory=dict)
+    """Settings only this profile's review triggers use, each with its default."""
     terms: dict[DefinitionId, list[ProfileTerm]] = Field(default_factory=dict)
     """For each term, the definitions used over time (effective-dated, not overlapping)."""
     review_triggers: list[ReviewTrigger] = Field(default_factory=list)
@@ -397,11 +267,11 @@ class ProfileFile(_Strict):
     unverified: list[str] = Field(default_factory=list)
     """Facts not yet checked against a primary source."""
     vectors: list[TestVector] = Field(default_factory=list)
-    """Cases with the expected outcome of the first review trigger."""
+    """Cases with the expected outcome of a review trigger (``trigger``; default the first)."""
 
 
-class CrosswalkEntry(_Strict):
-    """One mapping from a standard code to another system's code."""
+class CrosswalkEntry(DefinitionModel):
+    """One mapping from a standard code to another system's code (over a span of time)."""
 
     source: str
     """Code in the standard's list."""
@@ -412,16 +282,21 @@ class CrosswalkEntry(_Strict):
     ``narrower``: the target means less; ``no_equivalent``: nothing corresponds."""
     note: str | None = None
     """Why, for anything but an exact match."""
+    effective_from: date | None = None
+    """First day this mapping applies (``null``: since the other system began)."""
+    effective_to: date | None = None
+    """Last day this mapping applied (``null``: still current). A code whose target changed
+    over time has one entry per period."""
 
 
-class CrosswalkFile(_Strict):
+class CrosswalkFile(DefinitionModel):
     """A mapping between a standard code list and another system's codes."""
 
     kind: Literal["crosswalk"]
     """The kind of definition file (fixed for each kind)."""
     id: DefinitionId
     """Equals the file name."""
-    version: str = Field(pattern=_VERSION)
+    version: str = Field(pattern=VERSION_PATTERN)
     """Version."""
     title: str
     """Short name."""
@@ -434,4 +309,4 @@ class CrosswalkFile(_Strict):
     citations: list[Citation] = Field(min_length=1)
     """Sources for both sides."""
     entries: list[CrosswalkEntry] = Field(min_length=1)
-    """One entry for every code of the source list."""
+    """One entry for every code of the source list (per period, where the mapping changed)."""

@@ -7,8 +7,12 @@ Hierarchy::
     │                                   carries every Problem found in it
     ├── DefinitionError                 a definitions file is missing or malformed (never a
     │                                   ValueError, so validators cannot mistake it for bad input)
-    └── DefinitionNotFoundError         no definition, profile or other entry with that id
-        (KeyError)                      (carries the id and the closest known names)
+    ├── CriteriaError (ValueError)      a criterion is malformed (the registry reports it as a
+    │                                   DefinitionError problem with its file and pointer)
+    ├── DefinitionNotFoundError         a lookup by id found nothing: no such definition,
+    │   (KeyError)                      profile, indicator, crosswalk, code list, code, lint
+    │                                   rule or preset; carries the id and the closest names
+    └── ParameterError (ValueError)     a parameter a user set is unknown or has a bad value
 
 A :class:`Problem` is a value, not an exception: loaders and checks return lists of them so
 that every problem in a file is reported at once. Codes are stable; see ``docs/errors.md``.
@@ -16,6 +20,7 @@ that every problem in a file is reported at once. Codes are stable; see ``docs/e
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from typing import Literal
 
@@ -24,14 +29,17 @@ import attrs
 __all__ = [
     "CODES",
     "CaseFileError",
+    "CriteriaError",
     "DefinitionError",
     "DefinitionNotFoundError",
     "NpcsReviewError",
+    "ParameterError",
     "Problem",
     "Severity",
 ]
 
-Severity = Literal["error", "warning"]
+#: How serious a problem or a lint finding is; the one severity scale of the library.
+Severity = Literal["error", "warning", "info"]
 
 #: Every problem code with its one-line meaning. Codes never change meaning once released.
 CODES: dict[str, str] = {
@@ -160,24 +168,50 @@ class DefinitionError(NpcsReviewError):
         super().__init__("; ".join(str(p) for p in problems) or "invalid definitions")
 
 
-class DefinitionNotFoundError(NpcsReviewError, KeyError):
-    """No entry of this kind with this id (a definition, a jurisdiction profile…).
+class CriteriaError(NpcsReviewError, ValueError):
+    """A criterion is malformed: it names no fact or several, no operator or several.
 
     Attributes:
-        kind: what was looked up, in words (``"jurisdiction profile"``).
+        pointer: where in the definition file the criterion is.
+    """
+
+    def __init__(self, message: str, pointer: str) -> None:
+        super().__init__(message)
+        self.pointer = pointer
+
+
+class DefinitionNotFoundError(NpcsReviewError, KeyError):
+    """A lookup by id found nothing.
+
+    Attributes:
+        kind: what was looked up, in words ("jurisdiction profile", "definition", ...).
         id: the id asked for.
-        known: every id of that kind, sorted.
-        closest: the known ids closest to ``id`` (at most three, best first).
+        closest: the known ids closest to it (at most three), best first.
+        known: every known id, sorted.
     """
 
     def __init__(self, kind: str, id: str, known: Iterable[str]) -> None:
-        import difflib  # noqa: PLC0415 - only on the error path
-
         self.kind = kind
         self.id = id
         self.known = tuple(sorted(known))
-        self.closest = tuple(difflib.get_close_matches(id, self.known, n=3))
-        super().__init__(f"no {kind} {id}; known: {', '.join(self.known)}")
+        self.closest = tuple(difflib.get_close_matches(id, self.known, n=3, cutoff=0.5))
+        super().__init__(kind, id)
 
-    def __str__(self) -> str:  # KeyError would quote the message
-        return str(self.args[0])
+    def __str__(self) -> str:
+        listed = ", ".join(self.known) if len(self.known) <= 60 else f"{len(self.known)} ids"
+        hint = f"; did you mean {' or '.join(self.closest)}?" if self.closest else ""
+        return f"no {self.kind} {self.id}; known: {listed}{hint}"
+
+
+class ParameterError(NpcsReviewError, ValueError):
+    """A parameter set by the user is not one the definitions declare, or its value is wrong.
+
+    Attributes:
+        name: the parameter's name.
+        allowed: the names (for an unknown name) or values (for a bad value) allowed.
+    """
+
+    def __init__(self, message: str, name: str, allowed: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        self.name = name
+        self.allowed = tuple(allowed)

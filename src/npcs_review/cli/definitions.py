@@ -47,10 +47,10 @@ def list_definitions(
             {
                 "kind": "indicator",
                 "id": i.id,
-                "version": i.source.version,
+                "version": i.version,
                 "term": i.value,
-                "status": i.source.status,
-                "jurisdiction": i.source.jurisdiction,
+                "status": i.status,
+                "jurisdiction": i.jurisdiction,
                 "effective": "",
                 "title": i.title,
             }
@@ -62,7 +62,7 @@ def list_definitions(
                 "id": p.id,
                 "version": p.version,
                 "term": "",
-                "status": p.source.status,
+                "status": p.status,
                 "jurisdiction": p.jurisdiction,
                 "effective": "",
                 "title": p.title,
@@ -73,12 +73,12 @@ def list_definitions(
             {
                 "kind": "crosswalk",
                 "id": c.id,
-                "version": c.source.version,
+                "version": c.version,
                 "term": "",
                 "status": "",
                 "jurisdiction": "",
                 "effective": "",
-                "title": c.source.title,
+                "title": c.title,
             }
             for c in sorted(r.crosswalks.values(), key=lambda c: c.id)
         ]
@@ -114,13 +114,13 @@ def show(
             "",
             "criteria:",
         ]
-        lines += list(criteria_lines(d.criteria, d.parameters))
+        lines += list(criteria_lines(d.criteria, d.defaults))
         if d.parameters:
             lines += ["", "parameters (defaults):"]
-            lines += [f"  {k}: {json.dumps(v)}" for k, v in d.parameters.items()]
+            lines += [f"  {k}: {json.dumps(v.default)} — {v.text}" for k, v in d.parameters.items()]
         for title, items in (
-            ("differences from CAPTA", d.source.differences_from_capta),
-            ("notes", d.source.notes),
+            ("differences from CAPTA", d.differences_from_capta),
+            ("notes", d.notes),
         ):
             if items:
                 lines += ["", f"{title}:"] + [f"  - {n}" for n in items]
@@ -143,36 +143,37 @@ def show(
                     i.text.strip(),
                     "",
                     "expression:",
-                    *criteria_lines(i.expression, i.parameters),
+                    *criteria_lines(i.expression, i.defaults),
                 ]
             )
         )
     elif item in r.profiles:
         p = r.profiles[item]
         lines = [
-            f"{p.title} ({p.id} {p.version}, {p.source.status})",
+            f"{p.title} ({p.id} {p.version}, {p.status})",
             "",
-            p.source.summary.strip(),
+            p.summary.strip(),
             "",
             "parameters:",
         ]
         lines += [f"  {k}: {json.dumps(v)}" for k, v in p.parameters.items()]
         lines += ["", "terms:"]
-        for term, choices in p.source.terms.items():
+        for term, choices in p.terms.items():
             for c in choices:
                 lines.append(
                     f"  {term}: {c.definition} from {c.effective_from} to "
-                    f"{c.effective_to or 'now'} {json.dumps(c.parameters)}"
+                    f"{c.effective_to or 'now'} {json.dumps(dict(c.parameters))}"
                 )
-        for trigger, node in p.triggers:
+        for trigger in p.triggers:
             lines += [
                 "",
                 f"review trigger {trigger.id}: {trigger.text}",
+                f"  in force {trigger.effective_from} to {trigger.effective_to or 'now'}",
                 f"  review: {trigger.review}",
-                *criteria_lines(node, p.parameters, 1),
+                *criteria_lines(trigger.criteria, p.parameters, 1),
             ]
-        if p.source.unverified:
-            lines += ["", "not yet verified:"] + [f"  - {u}" for u in p.source.unverified]
+        if p.unverified:
+            lines += ["", "not yet verified:"] + [f"  - {u}" for u in p.unverified]
         typer.echo("\n".join(lines))
     else:
         known = sorted({*r.definitions, *r.indicators, *r.profiles})

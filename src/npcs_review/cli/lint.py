@@ -39,6 +39,7 @@ def lint(
 ) -> None:
     """Lint a case's review; exit code 1 when any finding is an error."""
     from npcs_review import __version__  # noqa: PLC0415
+    from npcs_review.errors import DefinitionNotFoundError  # noqa: PLC0415
     from npcs_review.io import load_case, pointer_positions, write_text_atomic  # noqa: PLC0415
     from npcs_review.lint import lint as run  # noqa: PLC0415
     from npcs_review.lint import to_json, to_sarif, to_text  # noqa: PLC0415
@@ -56,8 +57,8 @@ def lint(
             file=str(path),
             positions=pointer_positions(path),
         )
-    except KeyError as exc:
-        fail(str(exc.args[0]), code=2)
+    except DefinitionNotFoundError as exc:  # an unknown rule or preset; a bug's KeyError is not
+        fail(str(exc), code=2)
     text = {"text": to_text, "json": to_json}.get(
         output, lambda r: to_sarif(r, tool_version=__version__)
     )(report)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any
 
 import attrs
+
+from npcs_review._definition_file import Citation
+from npcs_review.models._types import Outcome
 
 __all__ = [
     "Citation",
@@ -16,8 +19,6 @@ __all__ = [
     "outcome_of",
     "reason_for",
 ]
-
-Outcome = Literal["meets", "does_not_meet", "indeterminate"]
 
 
 def lazy_trace(self: Any) -> tuple[TraceStep, ...]:
@@ -44,20 +45,6 @@ def outcome_of(value: bool | None) -> Outcome:
     if value is None:
         return "indeterminate"
     return "meets" if value else "does_not_meet"
-
-
-@attrs.frozen
-class Citation:
-    """A source, as shown in decisions."""
-
-    document: str
-    section: str | None = None
-    url: str | None = None
-    verified: str = "primary"
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return attrs.asdict(self)
 
 
 @attrs.frozen
@@ -172,6 +159,6 @@ class Decision:
             "reason": self.reason,
             "missing_facts": list(self.missing_facts),
             "parameters": self.parameters,
-            "citations": [c.to_dict() for c in self.citations],
+            "citations": [c.model_dump(mode="json") for c in self.citations],
             "trace": [t.to_dict() for t in self.trace],
         }

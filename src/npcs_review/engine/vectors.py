@@ -8,12 +8,15 @@ import attrs
 from pydantic import ValidationError
 
 from npcs_review.consistency import check_case
-from npcs_review.definitions import TestVector
-from npcs_review.engine.classify import _context, classify, evaluate_definition
-from npcs_review.engine.criteria import evaluate
-from npcs_review.engine.decision import Outcome, outcome_of
+from npcs_review.engine.classify import (
+    CriteriaResult,
+    classify,
+    evaluate_definition,
+    evaluate_indicator,
+)
+from npcs_review.engine.decision import Outcome
 from npcs_review.models import Case
-from npcs_review.registry import Definition, Indicator, Profile, Registry
+from npcs_review.registry import Definition, Indicator, Profile, Registry, Vector
 
 __all__ = ["VectorResult", "iter_vector_results"]
 
@@ -52,7 +55,7 @@ class VectorResult:
         return not self.missing_expected or set(self.missing_expected) == set(self.missing_actual)
 
 
-def _case(registry: Registry, vector: TestVector) -> tuple[Case | None, str | None]:
+def _case(registry: Registry, vector: Vector) -> tuple[Case | None, str | None]:
     try:
         case = Case.model_validate(registry.vector_case(vector))
     except ValidationError as exc:
@@ -65,11 +68,11 @@ def _case(registry: Registry, vector: TestVector) -> tuple[Case | None, str | No
     return case, None
 
 
-Decide = Callable[[Case, TestVector], tuple[Outcome, tuple[str, ...]]]
+Decide = Callable[[Case, Vector], tuple[Outcome, tuple[str, ...]]]
 
 
 def _run(
-    owner: str, file: str, vectors: Iterable[TestVector], registry: Registry, decide: Decide
+    owner: str, file: str, vectors: Iterable[Vector], registry: Registry, decide: Decide
 ) -> Iterator[VectorResult]:
     for i, v in enumerate(vectors):
         case, problem = _case(registry, v)
@@ -83,9 +86,7 @@ def iter_vector_results(registry: Registry) -> Iterator[VectorResult]:
     """Evaluate every vector of every definition, indicator and profile in the registry."""
     for d in sorted(registry.definitions.values(), key=lambda d: d.id):
 
-        def definition(
-            case: Case, v: TestVector, d: Definition = d
-        ) -> tuple[Outcome, tuple[str, ...]]:
+        def definition(case: Case, v: Vector, d: Definition = d) -> tuple[Outcome, tuple[str, ...]]:
             found = evaluate_definition(case, d, registry=registry, parameters=v.parameters)
             return found.outcome, found.missing_facts
 
@@ -93,23 +94,22 @@ def iter_vector_results(registry: Registry) -> Iterator[VectorResult]:
     for ind in sorted(registry.indicators.values(), key=lambda x: x.id):
 
         def indicator(
-            case: Case, v: TestVector, ind: Indicator = ind
+            case: Case, v: Vector, ind: Indicator = ind
         ) -> tuple[Outcome, tuple[str, ...]]:
-            ctx = _context(case, registry, {**ind.parameters, **v.parameters}, {})
-            value, _, missing = evaluate(ind.expression, ctx)
-            if isinstance(value, tuple):  # a count: the outcome of "at least one"
-                definite, possible = value
-                value = True if definite >= 1 else (False if possible < 1 else None)
-            return outcome_of(value), tuple(sorted(missing))
+            found = evaluate_indicator(case, ind, parameters=v.parameters, registry=registry)
+            result = CriteriaResult(found.value, (), found.missing_facts)
+            return result.outcome, found.missing_facts
 
         yield from _run(f"indicator:{ind.id}", ind.file, ind.vectors, registry, indicator)
     for prof in sorted(registry.profiles.values(), key=lambda p: p.id):
 
-        def trigger(
-            case: Case, v: TestVector, prof: Profile = prof
-        ) -> tuple[Outcome, tuple[str, ...]]:
-            first = classify(case, profile=prof.id, registry=registry).triggers[0]
-            return first.outcome, first.missing_facts
+        def trigger(case: Case, v: Vector, prof: Profile = prof) -> tuple[Outcome, tuple[str, ...]]:
+            wanted = v.trigger or prof.triggers[0].id
+            found = classify(case, profile=prof.id, registry=registry).triggers
+            decision = next((t for t in found if t.id == wanted), None)
+            if decision is None:  # the trigger was not in force on the vector's incident date
+                return "does_not_meet", ()
+            return decision.outcome, decision.missing_facts
 
         if prof.triggers:
-            yield from _run(f"profile:{prof.id}", prof.file, prof.source.vectors, registry, trigger)
+            yield from _run(f"profile:{prof.id}", prof.file, prof.vectors, registry, trigger)

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from npcs_review.errors import DefinitionNotFoundError
 from npcs_review.lint import rules as _rules  # noqa: F401 - registers the rules
 from npcs_review.lint.config import presets
 from npcs_review.lint.core import RULES, Finding, LintReport, Rule, run_rules, sort_key
@@ -39,12 +40,11 @@ def lint(
         positions: pointer → (line, column) in that file, to place findings.
 
     Raises:
-        KeyError: for an unknown rule or preset.
+        DefinitionNotFoundError: for an unknown rule or preset (a ``KeyError``).
     """
     known = presets()
     if preset not in known:
-        msg = f"no lint preset {preset!r}; known: {', '.join(sorted(known))}"
-        raise KeyError(msg)
+        raise DefinitionNotFoundError("lint preset", preset, known)
     levels = dict(known[preset].rules)
     found = []
     for f in run_rules(case, select=select, ignore=ignore, levels=levels):

@@ -8,12 +8,19 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import cache
-from typing import Literal
+from typing import Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from npcs_review._definition_file import (
+    ID_PATTERN,
+    VERSION_PATTERN,
+    DefinitionModel,
+    Source,
+    read_definition_file,
+)
 from npcs_review._resources import definitions_root
-from npcs_review.errors import DefinitionError, Problem
+from npcs_review.errors import DefinitionError, Problem, Severity
 
 __all__ = [
     "IdentifierFile",
@@ -24,25 +31,11 @@ __all__ = [
     "read_lint_file",
 ]
 
-Level = Literal["error", "warning", "info", "off"]
+Level = Severity | Literal["off"]
+M = TypeVar("M", bound=DefinitionModel)
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
-
-
-class LintSource(_Strict):
-    """A document a phrase or pattern comes from."""
-
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    """Local id the entries refer to."""
-    document: str
-    """Title of the document."""
-    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
-    """Where to read it."""
-
-
-class Phrase(_Strict):
+class Phrase(DefinitionModel):
     """A word or phrase to flag in team-written text, with a neutral rewrite."""
 
     phrase: str = Field(min_length=2)
@@ -55,12 +48,12 @@ class Phrase(_Strict):
     """A neutral, mechanism-based way to say it instead."""
 
 
-class _LintFile(_Strict):
+class _LintFile(DefinitionModel):
     """What every lint data file has: its id, version, name, purpose."""
 
     id: str
     """The file's id (equals the file name)."""
-    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    version: str = Field(pattern=VERSION_PATTERN)
     """Version."""
     title: str
     """Short name."""
@@ -73,16 +66,16 @@ class PhraseFile(_LintFile):
 
     kind: Literal["lint_phrases"]
     """The kind of definition file."""
-    sources: list[LintSource] = Field(min_length=1)
+    sources: list[Source] = Field(min_length=1)
     """Documents cited."""
     phrases: list[Phrase] = Field(min_length=1)
     """The phrases."""
 
 
-class IdentifierPattern(_Strict):
+class IdentifierPattern(DefinitionModel):
     """A regular expression for one kind of direct identifier."""
 
-    kind: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    kind: str = Field(pattern=ID_PATTERN)
     """The kind of identifier (reported instead of the matched text)."""
     pattern: str
     """The regular expression."""
@@ -99,7 +92,7 @@ class IdentifierFile(_LintFile):
 
     kind: Literal["lint_identifiers"]
     """The kind of definition file."""
-    sources: list[LintSource] = Field(min_length=1)
+    sources: list[Source] = Field(min_length=1)
     """Documents cited."""
     patterns: list[IdentifierPattern] = Field(min_length=1)
     """The patterns; ``{given_names}`` and ``{initials_exceptions}`` expand to the lists."""
@@ -118,34 +111,25 @@ class PresetFile(_LintFile):
     """Severity per rule (code or slug); ``off`` turns a rule off."""
 
 
-def read_lint_file(path: str, kind: type[BaseModel]) -> BaseModel:
+def read_lint_file(path: str, kind: type[M]) -> M:
     """Read and check ``definitions/lint/<path>`` as ``kind``.
 
     Raises:
         DefinitionError: if the file does not fit ``kind``.
     """
-    from pydantic import ValidationError  # noqa: PLC0415
-
-    from npcs_review._yaml import load_trusted_yaml  # noqa: PLC0415
-
     file = f"definitions/lint/{path}"
-    data = load_trusted_yaml(definitions_root().joinpath("lint", *path.split("/")).read_bytes())
-    try:
-        return kind.model_validate(data)
-    except ValidationError as exc:
-        raise DefinitionError(
-            [
-                Problem("NPR-D002", str(e["msg"]), "/" + "/".join(map(str, e["loc"])), file)
-                for e in exc.errors()
-            ]
-        ) from None
+    data = definitions_root().joinpath("lint", *path.split("/")).read_bytes()
+    problems: list[Problem] = []
+    model = read_definition_file(data, file, kind, problems, trusted=True)
+    if model is None:
+        raise DefinitionError(problems)
+    return model
 
 
 @cache
 def phrases() -> tuple[tuple[Phrase, re.Pattern[str]], ...]:
     """The phrase list, each with its compiled pattern."""
     model = read_lint_file("phrases.yaml", PhraseFile)
-    assert isinstance(model, PhraseFile)
     return tuple(
         (p, re.compile(r"\b" + re.escape(p.phrase).replace(r"\ ", r"\s+") + r"\b", re.IGNORECASE))
         for p in model.phrases
@@ -160,6 +144,5 @@ def presets() -> Mapping[str, PresetFile]:
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
             model = read_lint_file(f"presets/{entry.name}", PresetFile)
-            assert isinstance(model, PresetFile)
             out[model.id] = model
     return out

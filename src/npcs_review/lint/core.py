@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 
+from npcs_review.errors import DefinitionNotFoundError, Severity
 from npcs_review.models import NODE_FIELDS, Case
 
 __all__ = ["RULES", "Finding", "LintContext", "LintReport", "Rule", "rule"]
 
-Severity = Literal["error", "warning", "info"]
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
@@ -162,9 +162,11 @@ def _selected(tokens: Iterable[str] | None) -> set[str] | None:
     for token in tokens:
         found = [r.code for r in RULES.values() if token in (r.code, r.slug)]
         if not found:
-            known = ", ".join(f"{r.code} ({r.slug})" for r in RULES.values())
-            msg = f"no lint rule {token!r}; known: {known}"
-            raise KeyError(msg)
+            raise DefinitionNotFoundError(
+                "lint rule",
+                token,
+                [r.code for r in RULES.values()] + [r.slug for r in RULES.values()],
+            )
         wanted.update(found)
     return wanted
 

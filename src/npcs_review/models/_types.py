@@ -33,6 +33,7 @@ __all__ = [
     "Id",
     "Maybe",
     "Missing",
+    "Outcome",
     "PartialDate",
     "code_text",
     "date_bounds",
@@ -43,6 +44,9 @@ __all__ = [
 #: agency did not ask or record it; "not_applicable": the question does not apply.
 MISSING: tuple[str, ...] = ("unknown", "not_collected", "not_applicable")
 Missing = Literal["unknown", "not_collected", "not_applicable"]
+
+#: The outcome of a definition, criterion or trigger: "not enough facts" is an outcome too.
+Outcome = Literal["meets", "does_not_meet", "indeterminate"]
 
 #: A yes/no question whose answer may also be missing. "no" is a fact; "unknown" is not.
 Answer = Literal["yes", "no", "unknown", "not_collected", "not_applicable"]

@@ -6,14 +6,14 @@ tools can validate the JSON that ``npcs-review classify --format json`` prints.
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field, JsonValue
 
+from npcs_review._definition_file import Citation
+from npcs_review.errors import Severity
 from npcs_review.models._base import Model
+from npcs_review.models._types import Outcome
 
 __all__ = [
-    "CitationOut",
     "ClassificationOutput",
     "DecisionOut",
     "IndicatorOut",
@@ -22,21 +22,6 @@ __all__ = [
     "TraceStepOut",
     "TriggerOut",
 ]
-
-OutcomeValue = Literal["meets", "does_not_meet", "indeterminate"]
-
-
-class CitationOut(Model):
-    """A source of a definition, profile choice or trigger."""
-
-    document: str
-    """Title of the cited document."""
-    section: str | None
-    """Section, paragraph or field cited."""
-    url: str | None
-    """Where to read it."""
-    verified: Literal["primary", "mirror", "secondary"]
-    """How the wording was checked: official text, verbatim mirror, or secondary summary."""
 
 
 class TraceStepOut(Model):
@@ -50,7 +35,7 @@ class TraceStepOut(Model):
     """JSON pointer of the fact examined, if any."""
     observed: JsonValue
     """The value found there (null when absent)."""
-    result: OutcomeValue
+    result: Outcome
     """The criterion's outcome."""
     depth: int = Field(ge=0)
     """Nesting level, for display."""
@@ -71,7 +56,7 @@ class DecisionOut(Model):
     """The jurisdiction profile that chose the definition, if any."""
     effective_on: str | None
     """The date used to choose the definitions in force (null: incident date unknown)."""
-    outcome: OutcomeValue
+    outcome: Outcome
     """meets, does_not_meet or indeterminate."""
     reason: str
     """One line a reader can act on."""
@@ -79,7 +64,7 @@ class DecisionOut(Model):
     """Pointers whose values would settle an indeterminate outcome."""
     parameters: dict[str, JsonValue]
     """Parameter values used."""
-    citations: list[CitationOut]
+    citations: list[Citation]
     """Sources."""
     trace: list[TraceStepOut]
     """Every criterion as evaluated."""
@@ -94,11 +79,13 @@ class TriggerOut(Model):
     """The rule in plain words."""
     review: str
     """Who reviews and by when."""
-    outcome: OutcomeValue
+    effective_from: str | None
+    """The first day the rule applied (the incident date decides whether it is in force)."""
+    outcome: Outcome
     """meets, does_not_meet or indeterminate."""
     missing_facts: list[str]
     """Pointers whose values would settle it."""
-    citations: list[CitationOut]
+    citations: list[Citation]
     """Sources."""
     trace: list[TraceStepOut]
     """Every criterion as evaluated."""
@@ -132,7 +119,9 @@ class ClassificationOutput(Model):
     """Version of the definitions set used."""
     effective_on: str | None
     """The date whose definitions were applied."""
-    review_required: OutcomeValue | None
+    parameters: dict[str, JsonValue]
+    """The parameters the user set (each decision lists every value it used)."""
+    review_required: Outcome | None
     """Whether any review trigger applies (null when the profile has none)."""
     decisions: list[DecisionOut]
     """One decision per definition."""
@@ -149,7 +138,7 @@ class LintFindingOut(Model):
     """The rule's stable code."""
     slug: str
     """The rule's stable name."""
-    severity: Literal["error", "warning", "info"]
+    severity: Severity
     """How serious it is."""
     file: str | None
     """The case file, when known."""
@@ -168,7 +157,7 @@ class LintFindingOut(Model):
 class LintOutput(Model):
     """What `npcs-review lint --format json` prints."""
 
-    counts: dict[Literal["error", "warning", "info"], int]
+    counts: dict[Severity, int]
     """Findings per severity."""
     rules_run: list[str]
     """Codes of the rules that ran."""

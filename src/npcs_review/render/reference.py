@@ -39,24 +39,29 @@ def definitions_reference(registry: Registry | None = None) -> str:
     out += ["", "## Jurisdiction profiles", ""]
     for p in sorted(r.profiles.values(), key=lambda p: p.id):
         out += [
-            f"### {p.title} (`{p.id}` {p.version}, {p.source.status})",
+            f"### {p.title} (`{p.id}` {p.version}, {p.status})",
             "",
-            _cell(p.source.summary),
+            _cell(p.summary),
             "",
             "| term | definition | from | to |",
             "|---|---|---|---|",
         ]
-        for term, choices in sorted(p.source.terms.items()):
+        for term, choices in sorted(p.terms.items()):
             out += [
                 f"| {term} | `{c.definition}` | {c.effective_from} | {c.effective_to or 'now'} |"
                 for c in choices
             ]
         out += ["", "Review triggers:", ""]
-        out += [f"- **{t.id}**: {_cell(t.text)}" for t, _ in p.triggers]
-        if p.source.unverified:
+        out += [
+            f"- **{t.id}** (from {t.effective_from}"
+            + (f" to {t.effective_to}" if t.effective_to else "")
+            + f"): {_cell(t.text)}"
+            for t in p.triggers
+        ]
+        if p.unverified:
             out += [
                 "",
-                f"Not yet verified: {len(p.source.unverified)} fact(s), listed in `{p.file}`.",
+                f"Not yet verified: {len(p.unverified)} fact(s), listed in `{p.file}`.",
             ]
         out.append("")
     out += [
@@ -66,10 +71,10 @@ def definitions_reference(registry: Registry | None = None) -> str:
         "|---|---|---|---|",
     ]
     for c in sorted(r.crosswalks.values(), key=lambda c: c.id):
-        lossy = sum(e.match != "exact" for e in c.source.entries)
+        lossy = sum(e.match != "exact" for e in c.entries)
         out.append(
-            f"| `{c.id}` | `{c.source.source_codelist}` | {_cell(c.source.target_system)}"
-            f" | {lossy} of {len(c.source.entries)} |"
+            f"| `{c.id}` | `{c.source_codelist}` | {_cell(c.target_system)}"
+            f" | {lossy} of {len(c.entries)} |"
         )
     out += ["", "## Code lists", "", "| id | status | values |", "|---|---|---|"]
     for cl in sorted(codelists().values(), key=lambda c: c.id):

@@ -19,8 +19,9 @@ from types import MappingProxyType
 from typing import Annotated, Any, Literal, get_args
 
 import attrs
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
+from npcs_review._definition_file import DefinitionModel, read_definition_file
 from npcs_review._pointer import split
 from npcs_review._resources import definitions_root
 from npcs_review.codelists import codelists
@@ -61,8 +62,7 @@ VALUE_SETS: dict[str, tuple[str, ...]] = {
 }
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+_Strict = DefinitionModel  # the one strict base of definition files
 
 
 class SourceDocument(_Strict):
@@ -416,14 +416,12 @@ class CoreDataSet:
 def _read(
     root: Traversable, name: str, kind: type[BaseModel], problems: list[Problem], trusted: bool
 ) -> Any:
-    from npcs_review.registry import _read as read_definition  # noqa: PLC0415 - one reader
-
     entry = root.joinpath(FOLDER, name)
     file = f"definitions/{FOLDER}/{name}"
     if not entry.is_file():
         problems.append(Problem("NPR-D001", "the file is missing", "", file))
         return None
-    return read_definition(entry, file, kind, problems, trusted=trusted)
+    return read_definition_file(entry.read_bytes(), file, kind, problems, trusted=trusted)
 
 
 @cache
@@ -653,7 +651,11 @@ def _compile(
             model.multiple,
             band_set,
             tuple(
-                Citation(sources[c.source].document, c.section, sources[c.source].url)
+                Citation(
+                    document=sources[c.source].document,
+                    section=c.section,
+                    url=sources[c.source].url,
+                )
                 for c in model.cites
             ),
         )

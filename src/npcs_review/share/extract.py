@@ -18,7 +18,9 @@ from pydantic import BaseModel
 
 from npcs_review._pointer import split
 from npcs_review.definitions import Count
-from npcs_review.engine.criteria import Node, compile_expression, evaluate
+from npcs_review.engine.classify import CaseEvaluator
+from npcs_review.engine.criteria import Criterion as Node
+from npcs_review.engine.criteria import compile_expression
 from npcs_review.models import MISSING, Case
 from npcs_review.models._types import date_bounds
 from npcs_review.registry import Registry
@@ -39,7 +41,7 @@ class CaseContext:
     pseudonym: Callable[[str, str], str]
     incident_day: date | None = attrs.field(init=False)
     span: tuple[date, date] | None = attrs.field(init=False)
-    indicators: dict[Any, Any] = attrs.field(factory=dict, init=False)
+    evaluator: CaseEvaluator = attrs.field(init=False)
     _classifications: list[dict[str, Any]] | None = attrs.field(default=None, init=False)
     _profile_review: str | None = attrs.field(default=None, init=False)
 
@@ -47,30 +49,20 @@ class CaseContext:
         raw = self.case.incident.date
         self.span = None if raw in MISSING else date_bounds(str(raw))
         self.incident_day = self.span[0] if self.span and self.span[0] == self.span[1] else None
+        self.evaluator = CaseEvaluator(self.case, self.registry)
 
     def evaluate(self, node: Node, params: Mapping[str, Any]) -> Any:
         """Evaluate compiled criteria on the case (indicators computed once and shared)."""
-        from npcs_review.engine.classify import _context  # noqa: PLC0415 - one evaluator
-
-        return evaluate(node, _context(self.case, self.registry, params, self.indicators))[0]
+        return self.evaluator.criteria(node, params).value
 
     def classifications(self) -> list[dict[str, Any]]:
         """The decisions under the national set and the jurisdiction's profile, as rows."""
         if self._classifications is None:
-            from npcs_review.engine.classify import classify  # noqa: PLC0415
-
             rows: list[dict[str, Any]] = []
-            runs = [
-                (
-                    "national",
-                    classify(self.case, registry=self.registry, _indicators=self.indicators),
-                )
-            ]
+            runs = [("national", self.evaluator.classify())]
             profile = self.case.case.jurisdiction
             if profile in self.registry.profiles:
-                run = classify(
-                    self.case, profile=profile, registry=self.registry, _indicators=self.indicators
-                )
+                run = self.evaluator.classify(profile)
                 runs.append((profile, run))
                 self._profile_review = run.review_required
             for scheme, run in runs:
