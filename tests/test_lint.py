@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from npcs_review.io import load_case
 from npcs_review.lint import RULES, lint, to_json, to_sarif, to_text
 from npcs_review.models import Case
 from npcs_review.registry import default_registry, merge_patch
@@ -272,3 +273,147 @@ def test_shipped_examples_have_no_lint_errors() -> None:
     for path in sorted(EXAMPLES.glob("*.yaml")):
         report = lint(load_case(path))
         assert not report.failed, (path.name, [f.message for f in report.findings])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "According to the police report, the mother failed to call for help.",
+        "The Office of the Child Advocate found that the agency failed to assess the risk.",
+        "The police report stated that the father was careless with the medication.",
+        "The worker wrote \u2018the home was poor\u2019 in the note.",
+        "The caller said 'she should have known' and hung up.",
+        "The medical examiner's note reads \u00abhuman error\u00bb.",
+    ],
+)
+def test_attributed_and_quoted_words_are_not_the_teams(text: str) -> None:
+    """Attribution to another body, and quotes of any kind, suppress blame and hindsight."""
+    case = _review(findings=[{"id": "g1", "text": text}])
+    assert _codes(case, select=["hindsight-language", "blame-language"]) == []
+
+
+def test_the_teams_own_words_are_still_read() -> None:
+    """The team's own sentence next to an attributed one is still flagged."""
+    case = _review(
+        findings=[
+            {
+                "id": "g1",
+                "text": "According to the police report, the door was open. The team found that "
+                "the worker failed to visit.",
+            }
+        ]
+    )
+    assert _codes(case, select=["hindsight-language"]) == [("NPR-L101", "/review/findings/0/text")]
+
+
+def test_attributed_findings_and_determination_notes_are_skipped() -> None:
+    """A finding with attributed_to, and an authority's own statement, are not the team's."""
+    case = _review(
+        findings=[
+            {
+                "id": "g1",
+                "text": "The agency failed to follow its safety-planning policy.",
+                "attributed_to": "Office of the Child Advocate",
+            }
+        ]
+    )
+    assert _codes(case, select=["hindsight-language", "blame-language"]) == []
+    doc = merge_patch(
+        BASE,
+        {
+            "determinations": [
+                {
+                    "id": "d1",
+                    "authority": "oversight_office",
+                    "note": "DCF failed to assess the household; practice was inadequate.",
+                }
+            ]
+        },
+    )
+    assert _codes(Case.model_validate(doc), select=["hindsight-language", "blame-language"]) == []
+
+
+def test_hindsight_leak_ignores_the_reviews_own_report() -> None:
+    """An encoding of a published review cites the report itself: that is not hindsight."""
+    events = [
+        {"id": "e1", "date": "2025-03-01", "description": "Safety plan ended", "is_decision": True}
+    ]
+    report = {
+        "id": "v1",
+        "source_type": "review_report",
+        "description": "The published review report",
+        "available_at": "2025-12",
+    }
+    case = _review(
+        events=events,
+        evidence=[report],
+        links=[{"kind": "evidenced_by", "source": "e1", "target": "v1"}],
+    )
+    assert _codes(case, select=["hindsight-leak"]) == []
+    autopsy = {**report, "source_type": "autopsy_report"}
+    later = _review(
+        events=events,
+        evidence=[autopsy],
+        links=[{"kind": "evidenced_by", "source": "e1", "target": "v1"}],
+    )
+    assert _codes(later, select=["hindsight-leak"]) == [("NPR-L305", "/review/events/0")]
+
+
+def test_strength_mix_ranks_only_what_is_known() -> None:
+    """Unrecorded strength is not 'weaker'; an action type ranks it (legislation: stronger)."""
+
+    def rec(i: int, **extra: Any) -> dict[str, Any]:
+        return {"id": f"r{i}", "text": "Do something", **extra}
+
+    unknown = _review(recommendations=[rec(0), rec(1), rec(2, action_strength="weaker")])
+    assert _codes(unknown, select=["action-strength-mix"]) == [
+        ("NPR-L203", "/review/recommendations")
+    ]
+    [finding] = lint(unknown, select=["action-strength-mix"]).findings
+    assert "1 of 1" in finding.message
+    assert "2 without a recorded strength" in finding.message
+    ranked = _review(
+        recommendations=[
+            rec(0, action_type="legislation"),
+            rec(1, action_type="legislation"),
+            rec(2, action_strength="weaker"),
+        ]
+    )
+    assert _codes(ranked, select=["action-strength-mix"]) == []
+    nothing = _review(recommendations=[rec(0), rec(1)])
+    assert _codes(nothing, select=["action-strength-mix"]) == []
+
+
+def test_incidental_factors_are_not_orphans() -> None:
+    """A non-causal finding recorded as an incidental factor needs no path to the outcome."""
+    case = _review(
+        factors=[
+            _factor("f1", "agency_organization"),
+            _factor("f2", "oversight_regulation", factor_type="incidental"),
+        ],
+        links=[{"kind": "contributes_to", "source": "f1", "target": "outcome", "mechanism": "m"}],
+    )
+    assert _codes(case, select=["orphan-factor"]) == []
+
+
+def test_an_empty_review_is_warned_about() -> None:
+    """No factors, findings or recommendations: a clear warning."""
+    assert _codes(_review(), select=["empty-review"]) == [("NPR-L306", "/review")]
+    assert _codes(_review(findings=[{"id": "g1", "text": "x"}]), select=["empty-review"]) == []
+
+
+def test_every_narrative_field_of_the_model_is_linted() -> None:
+    """Blame words written into every narrative field are found in each: the list of fields
+    comes from the model's marks, so a new narrative field is linted the day it is added."""
+    from npcs_review.models._text import iter_text, map_text  # noqa: PLC0415
+
+    case = load_case(EXAMPLES / "fatality-open-case-prior-reports.yaml")
+    blamed = map_text(
+        case,
+        lambda t: t.value + " The handling was careless." if t.kind == "narrative" else t.value,
+    )
+    narrative = {t.pointer for t in iter_text(blamed) if t.kind == "narrative"}
+    attributed = {p for p in narrative if p.startswith("/determinations/")}
+    flagged = {f.pointer for f in lint(blamed, select=["blame-language"]).findings}
+    assert narrative - attributed <= flagged
+    assert len(narrative) > 100

@@ -137,12 +137,23 @@ def _references(case: Case) -> Iterator[Problem]:
                 yield _dangling(
                     ref, persons, f"/maltreatments/{i}/alleged_responsible/{j}", "person"
                 )
+    determinations = {d.id for d in case.determinations}
     for i, d in enumerate(case.determinations):
         for j, ref in enumerate(d.maltreatments):
             if ref not in maltreatments:
                 yield _dangling(
                     ref, maltreatments, f"/determinations/{i}/maltreatments/{j}", "maltreatment"
                 )
+        for j, ref in enumerate(d.persons):
+            if ref not in persons:
+                yield _dangling(ref, persons, f"/determinations/{i}/persons/{j}", "person")
+        if d.responds_to is not None and d.responds_to not in determinations - {d.id}:
+            yield _dangling(
+                d.responds_to,
+                determinations - {d.id},
+                f"/determinations/{i}/responds_to",
+                "other determination",
+            )
     for i, h in enumerate(case.history):
         for j, ref in enumerate(h.subjects):
             if ref not in subjects:
@@ -170,6 +181,12 @@ def _dates(case: Case) -> Iterator[Problem]:
                 "the physician certification is dated before the incident",
                 "/incident/medical/physician_certification/date",
             )
+    if medical and _after(incident, _bounds(medical.admission_date)):
+        yield Problem(
+            "NPR-C201",
+            "the hospital admission is dated before the incident",
+            "/incident/medical/admission_date",
+        )
     spans = [(_bounds(h.date), _bounds(h.end_date)) for h in case.history]
     index = {h.id: n for n, h in enumerate(case.history)}
     for i, h in enumerate(case.history):

@@ -8,6 +8,7 @@ at most :data:`MAX_DOCUMENT_BYTES` and nest at most :data:`MAX_DEPTH` levels.
 from __future__ import annotations
 
 import codecs
+import functools
 import gc
 import os
 import re
@@ -524,6 +525,13 @@ def _from_pydantic(err: ErrorDetails, data: object) -> Problem:
         else:
             message = f'write the schema version as text in quotes: "{SCHEMA_VERSION}"'
         expected = repr(SCHEMA_VERSION)
+    elif code == "NPR-S103" and _is_year(err.get("input")) and _is_date_field(pointer):
+        year = err.get("input")
+        message = (
+            f'write the date as text in quotes: "{year}" (an unquoted {year} is read as a '
+            "number, not as the year)"
+        )
+        expected, tagged = f'"{year}"', False
     elif code == "NPR-S100" and kind == "string_pattern_mismatch":
         expected = f"text matching {ctx.get('pattern')}"
         message = "the value is not in the expected form (letters, digits, '_', '.', '-')"
@@ -531,6 +539,23 @@ def _from_pydantic(err: ErrorDetails, data: object) -> Problem:
         message += f" (or one of the missingness tokens {', '.join(MISSING)})"
     found = None if code == "NPR-S101" else _short(err.get("input"))
     return Problem(code, message, pointer, expected=expected, found=found)
+
+
+def _is_year(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999
+
+
+def _is_date_field(pointer: str) -> bool:
+    """Whether ``pointer`` names a date field of the case model (by the model's text marks)."""
+    path = ".".join(p for p in pointer.strip("/").split("/") if not p.isdigit())
+    return path in _date_fields()
+
+
+@functools.cache
+def _date_fields() -> frozenset[str]:
+    from npcs_review.models._text import string_kinds  # noqa: PLC0415
+
+    return frozenset(path for path, kinds in string_kinds(Case).items() if "date" in kinds)
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:

@@ -28,10 +28,19 @@ def _to_0_2(document: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
 
 
 def _to_0_3(document: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """0.2 → 0.3: links may carry a polarity; every new field is optional."""
+    """0.2 → 0.3: new optional fields only; nothing to rewrite.
+
+    Links may carry a polarity; dates may be bounded ranges; history entries may stand for
+    counts; determinations say their kind (charges, arrests, convictions, external findings and
+    responses); the review says its trigger, body and report; ``action_strength`` is optional.
+    """
     out = copy.deepcopy(document)
     out["schema_version"] = "0.3"
-    return out, ["schema_version 0.2 → 0.3 (links may now say whether they are protective)"]
+    return out, [
+        "schema_version 0.2 → 0.3 (links may now say whether they are protective; dates may be "
+        "bounded ranges; history entries may stand for counts; determinations, the review's "
+        "trigger, body and report gained optional fields)"
+    ]
 
 
 #: from-version → (to-version, step).

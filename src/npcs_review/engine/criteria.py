@@ -657,9 +657,12 @@ class CountNode(Criterion):
             inside = self._in_window(ctx, element, element_ptr, element_missing)
             if inside is False:
                 continue
-            possible += 1
+            # an entry that stands for several events over a span ("five reports 2014-2018")
+            weight = _resolve(element, ("count",))
+            many = weight if isinstance(weight, int) and not isinstance(weight, bool) else 1
+            possible += many
             if matches and inside:
-                definite += 1
+                definite += many
             else:
                 missing |= element_missing
             steps += [s for s in element_steps if s.depth == depth + 1]

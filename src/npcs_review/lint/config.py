@@ -26,6 +26,7 @@ __all__ = [
     "IdentifierFile",
     "PhraseFile",
     "PresetFile",
+    "attribution_cues",
     "phrases",
     "presets",
     "read_lint_file",
@@ -46,6 +47,16 @@ class Phrase(DefinitionModel):
     """Id of the source."""
     suggestion: str
     """A neutral, mechanism-based way to say it instead."""
+
+
+class Attribution(DefinitionModel):
+    """A cue that a sentence reports another body's words, not the team's."""
+
+    cue: str = Field(min_length=2)
+    """A regular expression (case-insensitive, on whole words); ``{body}`` stands for the
+    reporting body's name."""
+    source: str
+    """Id of the source."""
 
 
 class _LintFile(DefinitionModel):
@@ -70,6 +81,8 @@ class PhraseFile(_LintFile):
     """Documents cited."""
     phrases: list[Phrase] = Field(min_length=1)
     """The phrases."""
+    attributions: list[Attribution] = Field(default_factory=list)
+    """Cues that a sentence reports another body's words (its phrases are not flagged)."""
 
 
 class IdentifierPattern(DefinitionModel):
@@ -134,6 +147,23 @@ def phrases() -> tuple[tuple[Phrase, re.Pattern[str]], ...]:
         (p, re.compile(r"\b" + re.escape(p.phrase).replace(r"\ ", r"\s+") + r"\b", re.IGNORECASE))
         for p in model.phrases
     )
+
+
+# the reporting body: a name ("the Office of the Child Advocate", "OCA") or "the …" phrase, but
+# never the review team itself
+_BODY = (
+    r"(?!(?:the\s+)?(?:review\s+)?team\b|we\b)"
+    r"(?:[A-Z][\w'.-]*(?:\s+(?:of\s+the\s+|of\s+)?[A-Z][\w'.-]*)*|the\s+[\w' -]{2,40}?)"
+)
+
+
+@cache
+def attribution_cues() -> re.Pattern[str]:
+    """One pattern that finds any attribution cue of the phrase file."""
+    model = read_lint_file("phrases.yaml", PhraseFile)
+    assert isinstance(model, PhraseFile)
+    parts = [a.cue.replace("{body}", _BODY) for a in model.attributions] or [r"(?!)"]
+    return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in parts) + r")\b", re.IGNORECASE)
 
 
 @cache

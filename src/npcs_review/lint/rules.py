@@ -5,16 +5,24 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from npcs_review.codelists import codelist
 from npcs_review.identifiers import identifier_kinds
-from npcs_review.lint.config import phrases
+from npcs_review.lint.config import attribution_cues, phrases
 from npcs_review.lint.core import LintContext, rule
-from npcs_review.models import MISSING, Case
+from npcs_review.models import MISSING, Case, Recommendation
 from npcs_review.models._text import iter_text
 
 __all__ = ["team_text"]
 
 Hit = tuple[str, str, str | None]
-_QUOTED = re.compile(r'"[^"\n]*"|“[^”\n]*”')
+# double, curly, guillemet and low-high quotes; straight single quotes only around words (not
+# an apostrophe inside one: "the mother's partner")
+_QUOTED = re.compile(
+    r'"[^"\n]*"|\u201c[^\u201d\n]*\u201d|\u2018[^\u2019\n]*\u2019|\u00ab[^\u00bb\n]*\u00bb'
+    r"|\u201e[^\u201c\u201d\n]*[\u201c\u201d]|(?<![\w])'[^'\n]+'(?![\w])"
+)
+# a sentence ends at . ! ? followed by space (kept with the sentence so positions hold)
+_SENTENCES = re.compile(r"(?<=[.!?])(?=\s)")
 
 
 def team_text(case: Case) -> Iterator[tuple[str, str]]:
@@ -24,14 +32,41 @@ def team_text(case: Case) -> Iterator[tuple[str, str]]:
             yield item.pointer, item.value
 
 
-def _unquoted(text: str) -> str:
-    """Blank out quoted interview text, keeping positions."""
-    return _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+def _attributed(case: Case) -> set[str]:
+    """Pointers of the objects whose text is another body's words.
+
+    Findings with ``attributed_to``, and what an authority stated in its determination.
+    """
+    places = {f"/determinations/{i}" for i in range(len(case.determinations))}
+    if case.review is not None:
+        places |= {
+            f"/review/findings/{i}"
+            for i, f in enumerate(case.review.findings)
+            if f.attributed_to is not None
+        }
+    return places
+
+
+def _own_words(text: str) -> str:
+    """Blank out what is not the team's own words, keeping positions.
+
+    Quotes of any kind, and each sentence that attributes what it says to another body
+    ("according to the police report…").
+    """
+    text = _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+    cues = attribution_cues()
+    return "".join(
+        " " * len(sentence) if cues.search(sentence) else sentence
+        for sentence in _SENTENCES.split(text)
+    )
 
 
 def _language(context: LintContext, categories: set[str]) -> Iterator[Hit]:
+    attributed = _attributed(context.case)
     for pointer, text in team_text(context.case):
-        plain = _unquoted(text)
+        if pointer.rsplit("/", 1)[0] in attributed:
+            continue
+        plain = _own_words(text)
         for phrase, pattern in phrases():
             if phrase.category in categories and pattern.search(plain):
                 yield (
@@ -112,23 +147,37 @@ def priority_factor_action(context: LintContext) -> Iterator[Hit]:
     "NPR-L203",
     "action-strength-mix",
     "warning",
-    "Warn when all or most recommended actions are weaker ones (RCA² action hierarchy).",
+    "Warn when most recommended actions whose strength is known (recorded, or from the action "
+    "type) are weaker ones (RCA² action hierarchy); unranked ones are not counted.",
 )
 def action_strength_mix(context: LintContext) -> Iterator[Hit]:
     """Most actions should not depend on people remembering."""
     review = context.case.review
     if review is None or not review.recommendations:
         return
-    weaker = [r for r in review.recommendations if r.action_strength == "weaker"]
-    share = len(weaker) / len(review.recommendations)
-    if share > 0.5:
+    ranked = [s for s in map(_strength, review.recommendations) if s is not None]
+    weaker = [s for s in ranked if s == "weaker"]
+    if ranked and len(weaker) / len(ranked) > 0.5:
+        unranked = len(review.recommendations) - len(ranked)
         yield (
             "/review/recommendations",
-            f"{len(weaker)} of {len(review.recommendations)} recommendations are weaker "
-            "actions (training, memos, reminders)",
+            f"{len(weaker)} of {len(ranked)} recommendations whose strength is known are weaker "
+            "actions (training, memos, reminders)"
+            + (f"; {unranked} without a recorded strength or type not counted" if unranked else ""),
             "Add stronger or intermediate actions that change the system: forcing "
             "functions, standardized pathways, staffing, decision aids.",
         )
+
+
+def _strength(r: Recommendation) -> str | None:
+    """A recommendation's strength: recorded, else its action type's rank, else unknown."""
+    if r.action_strength is not None and r.action_strength not in MISSING:
+        return r.action_strength
+    if r.action_type is not None and r.action_type not in MISSING:
+        from npcs_review.graph._view import type_strength  # noqa: PLC0415
+
+        return type_strength(r.action_type)
+    return None
 
 
 @rule(
@@ -202,19 +251,49 @@ def level_coverage(context: LintContext) -> Iterator[Hit]:
         )
 
 
-@rule("NPR-L302", "orphan-factor", "warning", "Every factor lies on a causal path to the outcome.")
+@rule(
+    "NPR-L302",
+    "orphan-factor",
+    "warning",
+    "Every factor lies on a causal path to the outcome (factors recorded as incidental, not "
+    "causal, are exempt).",
+)
 def orphan_factor(context: LintContext) -> Iterator[Hit]:
     """A factor that leads nowhere is not yet explained."""
     analysis = context.analysis
     if analysis is None:
         return
+    incidental = {
+        v.code for v in codelist("factor_type").values if v.attributes.get("causal") is False
+    }
+    review = context.case.review
+    assert review is not None
+    skip = {f.id for f in review.factors if f.factor_type in incidental}
     for factor_id in analysis.structure.unconnected_factors:
-        if factor_id in context.node_pointers:
+        if factor_id in context.node_pointers and factor_id not in skip:
             yield (
                 context.node_pointers[factor_id],
                 f"factor {factor_id} has no causal path to the outcome",
                 "Link it (contributes_to) to what it influenced, or remove it.",
             )
+
+
+@rule(
+    "NPR-L306",
+    "empty-review",
+    "warning",
+    "A review records at least one factor, finding or recommendation.",
+)
+def empty_review(context: LintContext) -> Iterator[Hit]:
+    """A review with nothing in it is not yet a review."""
+    review = context.case.review
+    if review is not None and not (review.factors or review.findings or review.recommendations):
+        yield (
+            "/review",
+            "the review records no factors, findings or recommendations",
+            "Record what the review found (findings), what shaped the outcome (factors) and what "
+            "should change (recommendations), or remove the review until there is one.",
+        )
 
 
 @rule(
@@ -262,7 +341,8 @@ def omission_duty(context: LintContext) -> Iterator[Hit]:
     "NPR-L305",
     "hindsight-leak",
     "warning",
-    "A judgment about a decision cites evidence available at the time of the decision.",
+    "A judgment about a decision cites evidence available at the time of the decision (the "
+    "review's own report, cited by an encoding of a published review, is not such evidence).",
 )
 def hindsight_leak(context: LintContext) -> Iterator[Hit]:
     """Decisions are judged by what could be known when they were made."""
@@ -271,7 +351,10 @@ def hindsight_leak(context: LintContext) -> Iterator[Hit]:
     review = context.case.review
     if review is None:
         return
-    evidence = {e.id: e for e in review.evidence}
+    exempt = {
+        v.code for v in codelist("evidence_source").values if v.attributes.get("hindsight_exempt")
+    }
+    evidence = {e.id: e for e in review.evidence if e.source_type not in exempt}
     judged: dict[str, set[str]] = {}
     for link in review.links:
         if link.kind == "evidenced_by":

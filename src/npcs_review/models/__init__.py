@@ -27,6 +27,8 @@ from npcs_review.models.review import (
     Link,
     Recommendation,
     Review,
+    ReviewReport,
+    ReviewTrigger,
     TeamMember,
 )
 
@@ -57,6 +59,8 @@ __all__ = [
     "PhysicianCertification",
     "Recommendation",
     "Review",
+    "ReviewReport",
+    "ReviewTrigger",
     "TeamMember",
     "date_bounds",
     "is_missing",

@@ -51,7 +51,10 @@ Outcome = Literal["meets", "does_not_meet", "indeterminate"]
 #: A yes/no question whose answer may also be missing. "no" is a fact; "unknown" is not.
 Answer = Literal["yes", "no", "unknown", "not_collected", "not_applicable"]
 
-DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+_ONE_DATE = r"\d{4}(-\d{2}(-\d{2})?)?"
+#: A calendar date with its precision (YYYY-MM-DD, YYYY-MM, YYYY), or a bounded range of two
+#: such dates, earliest/latest (an ISO 8601-2 / EDTF interval: ``2018-07/2019-03``).
+DATE_PATTERN = rf"^{_ONE_DATE}(/{_ONE_DATE})?$"
 _DATE_RE = re.compile(DATE_PATTERN)
 
 Id = Annotated[
@@ -107,7 +110,8 @@ def _check_date(value: str) -> str:
     if not _DATE_RE.match(value):
         raise PydanticCustomError(
             "npr_date",
-            "expected a date as YYYY-MM-DD (or YYYY-MM, or YYYY when only the year is known)",
+            "expected a date as YYYY-MM-DD (or YYYY-MM, or YYYY when only the year is known, "
+            "or a range earliest/latest such as 2018-07/2019-03)",
         )
     try:
         date_bounds(value)
@@ -122,7 +126,8 @@ PartialDate = Annotated[
     AfterValidator(_check_date),
     DATE,
     Field(
-        description="An ISO 8601 calendar date with its precision: YYYY-MM-DD, YYYY-MM or YYYY.",
+        description="An ISO 8601 calendar date with its precision: YYYY-MM-DD, YYYY-MM or YYYY; "
+        "or a bounded range of two such dates, earliest/latest (2018-07/2019-03).",
         json_schema_extra={"pattern": DATE_PATTERN},
     ),
 ]

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, JsonValue, StringConstraints
 
-from npcs_review.models._base import CONFIDENTIAL, LABEL, OPAQUE, TOKEN, Model, Text
+from npcs_review.models._base import CONFIDENTIAL, LABEL, OPAQUE, TOKEN, Label, Model, Text
 from npcs_review.models._types import Answer, Coded, Id, Maybe, PartialDate
 from npcs_review.models.review import Review
 
@@ -99,6 +99,9 @@ class Person(Model):
     """Age at the incident."""
     sex: Annotated[str, Coded("sex")] | None = None
     """Sex (code list ``sex``)."""
+    note: Text | None = None
+    """What a report says about this person's part (e.g. "arrived after the child was found"),
+    with roles, never names."""
 
 
 class PhysicianCertification(Model):
@@ -125,6 +128,9 @@ class Medical(Model):
         None
     )
     """Procedures performed to keep the child alive; an empty list means none."""
+    admission_date: Maybe[PartialDate] | None = None
+    """When the child was admitted to hospital, where it differs from the incident date (for
+    example an injury found days after it happened)."""
 
 
 class Incident(Model):
@@ -170,8 +176,15 @@ class Determination(Model):
     """Local id."""
     authority: Annotated[str, Coded("authority")]
     """Who determined it (code list ``authority``)."""
+    type: Annotated[str, Coded("determination_type")] | None = None
+    """What kind of determination it is: a manner of death, a finding on maltreatment, a criminal
+    charge, an arrest, a conviction, an external body's finding, the agency's response to one…
+    (code list ``determination_type``)."""
+    body: Label | None = None
+    """The body's own name where the code does not say it (e.g. "Office of the Child
+    Advocate", "county sheriff's office")."""
     date: Maybe[PartialDate] | None = None
-    """When it was determined."""
+    """When it was determined (charged, arrested, convicted, published, answered)."""
     evidence_standard: Annotated[str, Coded("evidence_standard")] | None = None
     """Standard of proof applied (code list ``evidence_standard``)."""
     manner_of_death: Annotated[str, Coded("manner_of_death")] | None = None
@@ -190,8 +203,20 @@ class Determination(Model):
     dispositions of the allegations."""
     maltreatments: list[Id] = Field(default_factory=list)
     """Ids of the maltreatments this determination concerns."""
+    persons: list[Id] = Field(default_factory=list)
+    """Ids of the persons it concerns (the person charged, arrested or convicted)."""
+    charge: Label | None = None
+    """For a charge, arrest or conviction: the offense, as the authority worded it (e.g.
+    "aggravated manslaughter of a child")."""
+    responds_to: Id | None = None
+    """For a response: the id of the determination it answers (e.g. the agency's response to an
+    oversight office's finding)."""
+    position: Annotated[str, Coded("response_position")] | None = None
+    """For a response: whether it accepts, partly accepts or disputes the finding it answers
+    (code list ``response_position``)."""
     note: Text | None = None
-    """Anything else the authority stated, in neutral words."""
+    """What the authority stated, in its own terms (it is attributed to the authority, so lint
+    does not read it as the team's language)."""
 
 
 class HistoryEvent(Model):
@@ -202,9 +227,14 @@ class HistoryEvent(Model):
     type: Annotated[str, Coded("history_event_type")]
     """Kind of event (code list ``history_event_type``)."""
     date: Maybe[PartialDate]
-    """When it happened or started."""
+    """When it happened or started; a bounded range (``2018-07/2019-03``) when the report gives
+    only bounds ("opened after June 2018"); for a ``count``, the span the count covers."""
     end_date: Maybe[PartialDate] | None = None
     """When it ended (open cases, services, placements); absent while still open."""
+    count: Annotated[int, Field(ge=2, le=10_000)] | None = None
+    """This entry stands for this many events of its type over the span in ``date``, whose
+    separate dates the source does not give ("five reports 2014 to 2018"). Indicators count them
+    all; a window that cuts the span makes the count indeterminate, never a guess."""
     subjects: Annotated[list[Id], Field(min_length=1)]
     """Who it concerned: ``child`` for the child, or person ids."""
     finding: Annotated[str, Coded("finding")] | None = None

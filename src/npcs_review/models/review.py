@@ -28,6 +28,8 @@ __all__ = [
     "Link",
     "Recommendation",
     "Review",
+    "ReviewReport",
+    "ReviewTrigger",
     "TeamMember",
 ]
 
@@ -137,12 +139,15 @@ class Barrier(Model):
 
 
 class Finding(Model):
-    """A conclusion of the review team."""
+    """A conclusion of the review team, or of another body the review reports."""
 
     id: Id
     """Local id."""
     text: Text
     """The finding, in neutral, mechanism-based words."""
+    attributed_to: Label | None = None
+    """Who stated it, when not the team (e.g. "Office of the Child Advocate", "police
+    report"): its words are theirs, so lint does not read them as the team's language."""
 
 
 class Recommendation(Model):
@@ -152,8 +157,9 @@ class Recommendation(Model):
     """Local id."""
     text: Text
     """What should change."""
-    action_strength: Annotated[str, Coded("action_strength")]
-    """Stronger, intermediate or weaker on the RCA² hierarchy (code list ``action_strength``)."""
+    action_strength: Annotated[str, Coded("action_strength")] | None = None
+    """Stronger, intermediate or weaker on the RCA² hierarchy (code list ``action_strength``);
+    absent when the report does not say (then its ``action_type`` ranks it, if given)."""
     action_type: Annotated[str, Coded("action_type")] | None = None
     """The kind of action (code list ``action_type``)."""
     owner_role: Role | None = None
@@ -167,6 +173,31 @@ class Recommendation(Model):
     ``recommendation_status``)."""
     status_reason: Text | None = None
     """Why, when declined."""
+
+
+class ReviewTrigger(Model):
+    """Why the review was held: the rule that required or allowed it."""
+
+    id: Id | None = None
+    """The id of the review trigger in the jurisdiction's profile, if it is encoded there
+    (e.g. ``critical_incident_rapid_response``)."""
+    rule: Label | None = None
+    """The statute, rule or policy cited (e.g. "F.S. 39.2015(2)")."""
+    text: Text | None = None
+    """What the rule requires, in the report's words."""
+
+
+class ReviewReport(Model):
+    """The review's published or internal report."""
+
+    number: Label | None = None
+    """The report's own number, if it has one."""
+    title: Label | None = None
+    """Its title."""
+    citation: Text | None = None
+    """How to cite it (body, title, date, where it is published)."""
+    published: Maybe[PartialDate] | None = None
+    """When it was published or issued."""
 
 
 class Evidence(Model):
@@ -209,6 +240,15 @@ class Review(Model):
 
     type: Annotated[str, Coded("review_type")]
     """Kind of review (code list ``review_type``)."""
+    conducted_by: Annotated[str, Coded("review_body")] | None = None
+    """The kind of body that conducted it: the agency's internal team, a rapid response team,
+    an external oversight office such as a child advocate… (code list ``review_body``)."""
+    conducting_body: Label | None = None
+    """That body's name (e.g. "Office of the Child Advocate")."""
+    trigger: ReviewTrigger | None = None
+    """The rule under which it was conducted."""
+    report: ReviewReport | None = None
+    """Its report: number, citation, publication date."""
     started: Maybe[PartialDate] | None = None
     """When the review started."""
     completed: Maybe[PartialDate] | None = None
