@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from npcs_review.engine.classify import _context
-from npcs_review.engine.criteria import evaluate
+from npcs_review.engine.classify import evaluate_indicator
 from npcs_review.errors import CaseFileError
 from npcs_review.io import load_case, parse_case
 from npcs_review.registry import default_registry, merge_patch
@@ -66,11 +65,8 @@ def test_open_at_the_incident_with_only_a_bounded_opening(
         {"history": [{"id": "h1", "type": "open_case", "date": opened, "subjects": ["child"]}]}
     )
     assert result.case is not None
-    registry = default_registry()
-    indicator = registry.indicators["open_case_at_incident"]
-    ctx = _context(result.case, registry, dict(indicator.parameters), {})
-    value, _, _ = evaluate(indicator.expression, ctx)
-    assert value is expected
+    indicator = default_registry().indicators["open_case_at_incident"]
+    assert evaluate_indicator(result.case, indicator).value is expected
 
 
 @pytest.mark.parametrize(
@@ -87,11 +83,8 @@ def test_counts_over_a_span_are_counted_three_valued(
     """'Five reports 2014 to 2018' counts five, or between none and all where a window cuts it."""
     result = _case({"history": [{"id": "h1", "type": "report", "subjects": ["mother"], **entry}]})
     assert result.case is not None
-    registry = default_registry()
-    indicator = registry.indicators["prior_report_count"]
-    ctx = _context(result.case, registry, dict(indicator.parameters), {})
-    value, _, _ = evaluate(indicator.expression, ctx)
-    assert value == expected
+    indicator = default_registry().indicators["prior_report_count"]
+    assert evaluate_indicator(result.case, indicator).value == expected
 
 
 def test_determinations_by_every_authority_and_a_disputed_finding() -> None:
