@@ -24,7 +24,7 @@ from npcs_review.models._text import TextValue, iter_text, map_text
 __all__ = ["SEEDED_KINDS", "Seeded", "seed_identifiers"]
 
 #: The kinds of string that are seeded by default.
-SEEDED_KINDS = ("narrative", "label", "token", "confidential", "opaque")
+SEEDED_KINDS = ("narrative", "label", "token", "confidential", "geography", "opaque")
 #: Ids the model reserves (the outcome node, the child as a subject): never renamed.
 _RESERVED = frozenset({"outcome", "child"})
 _GIVEN = ("Marcus", "Jaylen", "Sofia", "Brianna", "Diego", "Aaliyah", "Tyrone", "Ximena")
@@ -88,6 +88,9 @@ def seed_identifiers(case: Case, *, kinds: Collection[str] = SEEDED_KINDS) -> Se
                 tokens[item.value] = f"{given}_lee_q{len(tokens)}"
                 seeds[item.pointer] = tokens[item.value]
             return tokens[item.value]
+        if item.kind == "geography":
+            seeds[item.pointer] = "99907" if item.value.isdigit() else f"region_marcus_q{n}"
+            return seeds[item.pointer]
         if item.kind == "confidential":
             seeds[item.pointer] = f"CASE-555-867-{n:04d}"
             return seeds[item.pointer]

@@ -122,6 +122,21 @@ def test_partnership_ages_are_coarsened() -> None:
     assert "17 days" in internal
 
 
+def test_county_and_region_stay_in_the_agency() -> None:
+    """A county FIPS code and a region code are removed for both shared audiences."""
+    case = load_case(EXAMPLES / "fatality-open-case-prior-reports.yaml")
+    placed = case.model_copy(
+        update={"case": case.case.model_copy(update={"county": "42101", "region": "southeast"})}
+    )
+    seeded = seed_identifiers(placed)
+    assert {"/case/county", "/case/region"} <= set(seeded.seeds)
+    for audience in SHARED:
+        view = for_audience(seeded.case, audience)
+        assert view.case.case.county is None
+        assert view.case.case.region is None
+        assert seeded.leaks(summarize(seeded.case, audience=audience, format="md")) == {}
+
+
 def test_withheld_text_is_marked() -> None:
     """A narrative with an identifier is replaced by the withheld marker, not dropped."""
     case = load_case(EXAMPLES / "fatality-open-case-prior-reports.yaml")

@@ -10,11 +10,11 @@ Audiences:
 
 - ``internal`` (default): the agency's own review; everything, unchanged.
 - ``partnership``: no direct identifiers (HIPAA Safe Harbor, 45 CFR 164.514(b)(2), as the
-  partnership applies it). The case id and jurisdiction extensions are removed; every text, label
-  and id that the identifier detector flags is withheld (ids are replaced by neutral ones, the
-  same everywhere); dates, in fields and inside narrative text, are shown relative to the
-  incident (the incident itself by year and month); ages in days or weeks are shown in months,
-  and ages above 89 years as "90 years or older".
+  partnership applies it). The case id, county, region and jurisdiction extensions are
+  removed; every text, label and id that the identifier detector flags is withheld (ids are
+  replaced by neutral ones, the same everywhere); dates, in fields and inside narrative
+  text, are shown relative to the incident (the incident itself by year and month); ages in
+  days or weeks are shown in months, and ages above 89 years as "90 years or older".
 - ``public``: what CAPTA asks states to allow to be disclosed for a fatality or near fatality
   (42 U.S.C. 5106a(b)(2)(B)(x); CWPM 2.1A.4 Q8), plus what the jurisdiction's own disclosure
   rule publishes; identifiers withheld as for the partnership.
@@ -283,7 +283,8 @@ def for_audience(case: Case, audience: str = "internal") -> AudienceView:
                 return _relative_dates_in(item.value, incident)
         return item.value
 
-    bare = case.model_copy(update={"extensions": {}})
+    info = case.case.model_copy(update={"county": None, "region": None})
+    bare = case.model_copy(update={"extensions": {}, "case": info})
     filtered = map_text(bare, replace)
     if chosen == "partnership":
         filtered = _coarsen_ages(filtered)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 __all__ = [
     "CONFIDENTIAL",
     "DATE",
+    "GEOGRAPHY",
     "LABEL",
     "NARRATIVE",
     "OPAQUE",
@@ -20,7 +21,7 @@ __all__ = [
     "TextKind",
 ]
 
-Kind = Literal["narrative", "label", "token", "date", "confidential", "opaque"]
+Kind = Literal["narrative", "label", "token", "date", "confidential", "geography", "opaque"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,6 +35,8 @@ class TextKind:
       that looks like an identifier with a neutral one, everywhere it is used).
     - ``date``: a partial or bounded date (shown as each audience may see it).
     - ``confidential``: the agency's own case id, which never leaves the agency.
+    - ``geography``: a place smaller than a state (county, region): shared only as a sharing
+      agreement allows, never in a summary or export outside the agency.
     - ``opaque``: jurisdiction extension data, kept unchanged and never shown or shared.
 
     Code-list fields are marked by :class:`npcs_review.models._types.Coded` instead. A test
@@ -48,6 +51,7 @@ LABEL = TextKind("label")
 TOKEN = TextKind("token")
 DATE = TextKind("date")
 CONFIDENTIAL = TextKind("confidential")
+GEOGRAPHY = TextKind("geography")
 OPAQUE = TextKind("opaque")
 
 #: Prose written by people: linted and filtered for each audience.

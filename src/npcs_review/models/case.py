@@ -11,7 +11,16 @@ from typing import Annotated, Literal
 
 from pydantic import Field, JsonValue, StringConstraints
 
-from npcs_review.models._base import CONFIDENTIAL, LABEL, OPAQUE, TOKEN, Label, Model, Text
+from npcs_review.models._base import (
+    CONFIDENTIAL,
+    GEOGRAPHY,
+    LABEL,
+    OPAQUE,
+    TOKEN,
+    Label,
+    Model,
+    Text,
+)
 from npcs_review.models._types import Answer, Coded, Id, Maybe, PartialDate
 from npcs_review.models.review import Review
 
@@ -63,6 +72,14 @@ class CaseInfo(Model):
     """The agency's own case id. Confidential: removed from partnership and public outputs."""
     jurisdiction: Annotated[str, Coded("jurisdiction")]
     """The state or territory whose agency owns the case (code list ``jurisdiction``)."""
+    county: Annotated[str, StringConstraints(pattern=r"^\d{5}$"), GEOGRAPHY] | None = None
+    """The county of the incident as its 5-digit FIPS code (state and county digits). A place
+    smaller than a state: it leaves the agency only as a sharing agreement allows."""
+    region: (
+        Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"), GEOGRAPHY]
+        | None
+    ) = None
+    """The jurisdiction's own region (circuit, district) code, as its agency names it."""
     agency: Annotated[str, StringConstraints(min_length=1, max_length=20_000), LABEL] | None = None
     """The agency's name or level (state, county, tribal), if useful to the reader."""
 
