@@ -6,7 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 EXAMPLE ?= examples/fatality-open-case-prior-reports.yaml
-# ajv (JavaScript) checks the exported schemas in strict mode when Node.js and npm are present.
+# The consumer tests' Node packages (tests/js: ajv, quicktype, SARIF Multitool, Nu checker,
+# mermaid-cli, axe-core) are installed when npm is present; Puppeteer never downloads a browser.
 NPM := $(shell command -v npm)
 JS_STAMP := $(if $(NPM),tests/js/node_modules/.installed,)
 
@@ -37,7 +38,7 @@ unit: $(STAMP) $(JS_STAMP)
 	$(BIN)/pytest
 
 tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.json
-	npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 	touch $@
 
 bench: $(STAMP)

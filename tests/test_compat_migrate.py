@@ -79,13 +79,22 @@ def test_breaking_changes_are_detected() -> None:
     del new["properties"]["extensions"]
     new["required"] = [*new["required"], "review"]
     child = new["$defs"]["Child"]["properties"]
-    child["sex"]["enum"] = [c for c in child["sex"]["enum"] if c != "female"]
+    sex = new["$defs"]["codelist_sex"]
+    sex["enum"] = [c for c in sex["enum"] if c != "female"]
     child["hispanic"]["type"] = "integer"
     found = breaking_changes(old, new)
     assert "/: property 'extensions' removed" in found
     assert "/: property 'review' is newly required" in found
     assert any("enum values removed: 'female'" in f for f in found)
     assert any("type changed" in f and "hispanic" in f for f in found)
+
+
+def test_widening_a_type_to_admit_null_is_compatible() -> None:
+    """`type: object` → `type: [object, null]` accepts more documents: not breaking."""
+    old, new = _schema(), _schema()
+    old["$defs"]["Review"]["type"] = "object"
+    assert breaking_changes(old, new) == []
+    assert breaking_changes(new, old) != []
 
 
 def test_adding_an_optional_property_is_compatible() -> None:

@@ -43,6 +43,13 @@ def _resolve(schema: dict[str, Any], node: Any) -> Any:
     return node
 
 
+def _types(node: dict[str, Any]) -> set[str]:
+    """The JSON types a node admits by its ``type`` keyword (all of them when absent)."""
+    given = node.get("type", ["array", "boolean", "null", "number", "object", "string"])
+    types = {given} if isinstance(given, str) else set(given)
+    return types | {"integer"} if "number" in types else types
+
+
 def breaking_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """List the breaking changes from ``old`` to ``new`` (empty when compatible)."""
     found: list[str] = []
@@ -59,15 +66,17 @@ def _compare(
     found: list[str],
     seen: set[tuple[int, int]],
 ) -> None:
-    old, new = _resolve(old_root, old), _resolve(new_root, new)
-    if not isinstance(old, dict) or not isinstance(new, dict):
-        return
-    key = (id(old), id(new))
+    key = (id(old), id(new))  # the nodes as they stand in the two schemas: stable ids
     if key in seen:
         return
     seen.add(key)
+    old, new = _resolve(old_root, old), _resolve(new_root, new)
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return
     where = path or "/"
-    for word in ("type", "const", "pattern"):
+    if "type" in new and not _types(old) <= _types(new):
+        found.append(f"{where}: type changed from {old.get('type')!r} to {new['type']!r}")
+    for word in ("const", "pattern"):
         if word in new and old.get(word) != new[word]:
             found.append(f"{where}: {word} changed from {old.get(word)!r} to {new[word]!r}")
     if "enum" in new:

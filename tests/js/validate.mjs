@@ -1,24 +1,46 @@
-// Validate JSON documents against one exported schema with ajv (JSON Schema 2020-12, strict).
-// Usage: node validate.mjs SCHEMA.json < documents.jsonl
-// Prints one JSON line per document: {"valid": bool, "errors": [{"pointer", "keyword", "message"}]}
+// Validate JSON documents against the exported schemas with ajv (JSON Schema 2020-12).
+// Usage: node validate.mjs default|strict < requests.jsonl
+//   default: `new Ajv2020()` and ajv-formats, nothing declared: what a JavaScript user writes.
+//   strict:  `new Ajv2020({ strict: true, allErrors: true })` and ajv-formats.
+// Each input line is {"schema": "path/to/x.schema.json", "document": ...}; a line without
+// "document" only compiles the schema. Each output line is
+// {"schema", "valid", "errors": [{"pointer", "keyword", "message"}], "warnings": [...]},
+// where "warnings" is what ajv logged while compiling that schema (the tests want none).
 import { readFileSync } from "node:fs";
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 
-const schema = JSON.parse(readFileSync(process.argv[2], "utf8"));
-// Strict mode, with the project's annotation keywords declared (docs/schemas.md).
-const ajv = new Ajv2020({ strict: true, allErrors: true });
-addFormats(ajv);
-ajv.addVocabulary(["x-npcs-codelist", "x-npcs-codes"]);
-const validate = ajv.compile(schema);
+const mode = process.argv[2];
+const options = { default: undefined, strict: { strict: true, allErrors: true } };
+if (!(mode in options)) {
+  process.stderr.write(`unknown mode ${mode}: use default or strict\n`);
+  process.exit(2);
+}
+const logged = [];
+console.warn = (...args) => logged.push(args.join(" "));
+console.log = console.warn;
+
+const compiled = new Map();
+function validator(file) {
+  if (!compiled.has(file)) {
+    logged.length = 0;
+    const ajv = mode === "default" ? new Ajv2020() : new Ajv2020(options[mode]);
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(file, "utf8")));
+    compiled.set(file, { validate, warnings: [...logged] });
+  }
+  return compiled.get(file);
+}
 
 const input = readFileSync(0, "utf8").split("\n").filter((line) => line.trim() !== "");
 for (const line of input) {
-  const ok = validate(JSON.parse(line));
-  const errors = (validate.errors || []).map((e) => ({
+  const request = JSON.parse(line);
+  const { validate, warnings } = validator(request.schema);
+  const ok = "document" in request ? validate(request.document) : null;
+  const errors = ((ok === false && validate.errors) || []).map((e) => ({
     pointer: e.instancePath,
     keyword: e.keyword,
     message: e.message,
   }));
-  process.stdout.write(JSON.stringify({ valid: ok, errors }) + "\n");
+  process.stdout.write(JSON.stringify({ schema: request.schema, valid: ok, errors, warnings }) + "\n");
 }

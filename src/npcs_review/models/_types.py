@@ -27,6 +27,7 @@ from npcs_review.models._base import DATE, TOKEN
 
 __all__ = [
     "DATE_PATTERN",
+    "DATE_PATTERNS",
     "MISSING",
     "Answer",
     "Coded",
@@ -54,8 +55,33 @@ Answer = Literal["yes", "no", "unknown", "not_collected", "not_applicable"]
 _ONE_DATE = r"\d{4}(-\d{2}(-\d{2})?)?"
 #: A calendar date with its precision (YYYY-MM-DD, YYYY-MM, YYYY), or a bounded range of two
 #: such dates, earliest/latest (an ISO 8601-2 / EDTF interval: ``2018-07/2019-03``).
+#: The model then checks each date is a real day (clear messages).
 DATE_PATTERN = rf"^{_ONE_DATE}(/{_ONE_DATE})?$"
 _DATE_RE = re.compile(DATE_PATTERN)
+
+#: A full date of the Gregorian calendar, years 0001-9999: months 01-12, the days each month
+#: has, and 29 February only in leap years (divisible by 4, centuries only by 400).
+_YEAR = r"(?:000[1-9]|00[1-9]\d|0[1-9]\d{2}|[1-9]\d{3})"
+_LEAP_YEAR = r"(?:\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+_MONTH = r"(?:0[1-9]|1[0-2])"
+_MONTH_DAY = (
+    r"(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)"
+    r"|02-(?:0[1-9]|1\d|2[0-8]))"
+)
+_DAY = rf"(?:{_YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)"
+_PARTIAL = rf"(?:{_DAY}|{_YEAR}(?:-{_MONTH})?)"
+#: Every pattern the exported schemas use for dates: a real day; and a partial date (a real
+#: day, a year-month or a year) or a range of two, earliest/latest.
+DATE_PATTERNS = {
+    "date": rf"^{_DAY}$",
+    "date-time": (
+        rf"^{_DAY}T(?:[01]\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:\.\d+)?"
+        r"(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$"
+    ),
+    "partial": rf"^{_PARTIAL}(?:/{_PARTIAL})?$",
+}
+
 
 Id = Annotated[
     str,
@@ -128,7 +154,7 @@ PartialDate = Annotated[
     Field(
         description="An ISO 8601 calendar date with its precision: YYYY-MM-DD, YYYY-MM or YYYY; "
         "or a bounded range of two such dates, earliest/latest (2018-07/2019-03).",
-        json_schema_extra={"pattern": DATE_PATTERN},
+        json_schema_extra={"pattern": DATE_PATTERNS["partial"]},
     ),
 ]
 
