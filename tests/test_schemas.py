@@ -254,6 +254,9 @@ def test_date_patterns_are_the_gregorian_calendar() -> None:
                 assert bool(partial.match(text)) is _real_day(text), text
     assert not partial.match("0000")
     assert partial.match("0001")
+    assert partial.match("2018-07/2019-02-28")
+    assert not partial.match("2018-07/2019-02-29")
+    assert not partial.match("2018-13/2019")
 
 
 @pytest.mark.parametrize("name", CONSISTENCY)
