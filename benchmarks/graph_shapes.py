@@ -68,8 +68,8 @@ def random_review(n: int = 1200, links: int = 3000, loops: int = 5, seed: int = 
     """``n`` factors with ``links`` random causal links and ``loops`` feedback links.
 
     The factors are put in a random order; links run forward in that order (so they alone
-    make no loop), the last tenth of the factors link to the outcome, and ``loops`` links run
-    backwards, each closing a feedback loop.
+    make no loop), the last tenth of the factors link to the outcome, and ``loops`` pairs of
+    factors are linked both ways, each pair a feedback loop.
     """
     rng = random.Random(f"npcs-graph-shapes:random:{seed}:{n}:{links}:{loops}")
     levels = _levels()
@@ -84,6 +84,8 @@ def random_review(n: int = 1200, links: int = 3000, loops: int = 5, seed: int = 
     out += [_link(i, "outcome") for i in ids[-max(1, n // 10) :]]
     for _ in range(loops):
         a, b = sorted(rng.sample(range(n), 2))
+        if (a, b) not in pairs:
+            out.append(_link(ids[a], ids[b]))
         out.append(_link(ids[b], ids[a]))
     return _review({"factors": factors}, out)
 

@@ -12,6 +12,8 @@ Hierarchy::
     ├── DefinitionNotFoundError         a lookup by id found nothing: no such definition,
     │   (KeyError)                      profile, indicator, crosswalk, code list, code, lint
     │                                   rule or preset; carries the id and the closest names
+    ├── GraphTooLargeError (ValueError) a review graph is larger than the graph analyses and
+    │                                   drawings take (``npcs_review.graph.limits``)
     └── ParameterError (ValueError)     a parameter a user set is unknown or has a bad value
 
 A :class:`Problem` is a value, not an exception: loaders and checks return lists of them so
@@ -32,6 +34,7 @@ __all__ = [
     "CriteriaError",
     "DefinitionError",
     "DefinitionNotFoundError",
+    "GraphTooLargeError",
     "NpcsReviewError",
     "ParameterError",
     "Problem",
@@ -215,3 +218,15 @@ class ParameterError(NpcsReviewError, ValueError):
         super().__init__(message)
         self.name = name
         self.allowed = tuple(allowed)
+
+
+class GraphTooLargeError(NpcsReviewError, ValueError):
+    """A review graph has more nodes or links than the graph analyses and drawings take.
+
+    Attributes:
+        problems: one ``NPR-F007`` problem at ``/review``, naming the limits.
+    """
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(p.message for p in problems) or "review graph too large")

@@ -117,7 +117,8 @@ def analyze(
         f"the wrong kinds, {len(s.feedback_loops)} feedback loop(s), "
         f"{len(s.unconnected_factors)} factor(s) with no path to the outcome"
         + (f" ({', '.join(s.unconnected_factors)})" if s.unconnected_factors else ""),
-        f"pathways from supervision and above: {len(result.pathways.paths)}"
+        f"pathways from supervision and above: {result.pathways.total:,}"
+        + (f" (the best {len(result.pathways.paths):,} listed)" if result.pathways.more else "")
         + (
             f"; best evidenced: {' → '.join(result.pathways.paths[0].nodes)}"
             if result.pathways.paths

@@ -32,6 +32,7 @@ import attrs
 import networkx as nx
 
 from npcs_review.codelists import codelist
+from npcs_review.graph.limits import check_size
 from npcs_review.models.review import LINK_KINDS, OUTCOME_ID
 
 __all__ = [
@@ -179,7 +180,12 @@ def fits(kind: str | None, source: str, target: str) -> bool:
 
 
 def view_of(graph: nx.MultiDiGraph) -> View:
-    """Scan ``graph`` once into the view every analysis reads."""
+    """Scan ``graph`` once into the view every analysis reads.
+
+    Raises:
+        GraphTooLargeError: if the graph is larger than :mod:`npcs_review.graph.limits` allows.
+    """
+    check_size(graph)
     kinds: dict[str, str | None] = {n: kind_of(d) for n, d in graph.nodes(data=True)}
     evidence = {n for n, k in kinds.items() if k == "evidence"}
     strength, confidence = ranks("link_strength"), ranks("confidence")

@@ -19,8 +19,8 @@ from npcs_review.graph.coverage import Coverage, coverage_in
 from npcs_review.graph.cut import MinimalCut, cut_in
 from npcs_review.graph.levels import LevelCoverage, level_coverage
 from npcs_review.graph.leverage import Leverage, leverage_in
-from npcs_review.graph.pathways import Pathways, pathways_in
-from npcs_review.graph.structure import Structure, structure_in
+from npcs_review.graph.pathways import MAX_PATHS, Pathways, pathways_in
+from npcs_review.graph.structure import MAX_LOOPS, Structure, structure_in
 
 __all__ = ["ReviewAnalysis", "analyze"]
 
@@ -53,7 +53,7 @@ def analyze(
     *,
     min_level: str | None = None,
     leverage_threshold: float = 0.5,
-    max_paths: int = 10_000,
+    max_paths: int = MAX_PATHS,
 ) -> ReviewAnalysis:
     """Run every single-review analysis on one graph (scanning it once).
 
@@ -71,7 +71,7 @@ def analyze(
     lev = leverage_in(view)
     cut = cut_in(view)
     return ReviewAnalysis(
-        structure=structure_in(view, 1000),
+        structure=structure_in(view, MAX_LOOPS),
         pathways=pathways_in(view, level, floor, max_paths),
         leverage=lev,
         minimal_cut=cut,

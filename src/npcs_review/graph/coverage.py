@@ -162,6 +162,7 @@ def coverage_in(
     upper_level: str | None,
     weak_strength: str,
 ) -> Coverage:
+    """:func:`recommendation_coverage` on a scanned graph, its leverage and cut."""
     _, upper = level_and_rank(upper_level, UPPER_FLOOR)
     ceiling = codelist("action_strength").rank(weak_strength)
     shares = {f.factor: f.share for f in lev.factors}

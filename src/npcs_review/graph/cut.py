@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 import networkx as nx
-from networkx.algorithms.flow import edmonds_karp
+from networkx.algorithms.flow import preflow_push
 
 from npcs_review.graph._view import View, view_of
 from npcs_review.graph.leverage import condense
@@ -65,6 +65,12 @@ def minimal_cut(graph: nx.MultiDiGraph) -> MinimalCut:
     residual network), so the choice is deterministic and prefers upstream, latent conditions:
     in a chain S → A → outcome the cut is S, not A.
 
+    The maximum flow is found by highest-label preflow-push (Goldberg & Tarjan 1988), which
+    takes ``O(V² √E)`` steps at worst on ``V`` nodes and ``E`` links whatever the cut's size (an
+    augmenting-path method needs one search of the whole graph per unit of flow, and a star of
+    1,000 factors has a cut of 1,000). Any maximum flow leaves the same nodes reachable from the
+    source, so the cut does not depend on the method.
+
     Args:
         graph: the review graph.
     """
@@ -75,6 +81,7 @@ _SOURCE = ("source", "")
 
 
 def cut_in(view: View) -> MinimalCut:
+    """:func:`minimal_cut` on a scanned graph."""
     if not view.ancestry:
         return MinimalCut((), breakable=True, roots=())
     cond, _, _ = condense(view)
@@ -93,7 +100,7 @@ def cut_in(view: View) -> MinimalCut:
     flow.add_edges_from((_SOURCE, ("in", r)) for r in roots)
     sink = ("in", OUTCOME_ID)
     try:
-        residual = edmonds_karp(flow, _SOURCE, sink)
+        residual = preflow_push(flow, _SOURCE, sink)
     except nx.NetworkXUnbounded:
         return MinimalCut((), breakable=False, roots=roots, uncut_path=_uncut_path(view, roots))
     seen = {_SOURCE}

@@ -74,11 +74,13 @@ def leverage(graph: nx.MultiDiGraph) -> Leverage:
 
 
 def condense(view: View) -> tuple[nx.DiGraph, Mapping[str, int], list[int]]:
+    """The outcome's ancestry with each loop as one node; its node map; a topological order."""
     cond = nx.condensation(view.to_outcome)
     return cond, cond.graph["mapping"], list(nx.topological_sort(cond))
 
 
 def leverage_in(view: View) -> Leverage:
+    """:func:`leverage` on a scanned graph."""
     through: dict[str, int] = {}
     total = 0
     if view.ancestry:

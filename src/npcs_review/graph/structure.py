@@ -15,7 +15,10 @@ import networkx as nx
 
 from npcs_review.graph._view import LinkRef, View, link_order, view_of
 
-__all__ = ["DanglingEnd", "LinkRef", "Structure", "WrongKindLink", "check_structure"]
+__all__ = ["MAX_LOOPS", "DanglingEnd", "LinkRef", "Structure", "WrongKindLink", "check_structure"]
+
+#: Feedback loops listed at most by default.
+MAX_LOOPS = 100
 
 
 @attrs.frozen
@@ -97,16 +100,18 @@ def _rotate(cycle: Sequence[str]) -> tuple[str, ...]:
     return tuple(cycle[start:]) + tuple(cycle[:start])
 
 
-def check_structure(graph: nx.MultiDiGraph, *, max_loops: int = 1000) -> Structure:
+def check_structure(graph: nx.MultiDiGraph, *, max_loops: int = MAX_LOOPS) -> Structure:
     """Check the graph's structure: dangling ends, wrong-kind links, loops, unconnected factors.
 
     Feedback loops are the simple cycles of the causal links (``contributes_to``, and through a
-    barrier ``breaches`` and ``holds``; see the module docstring); a loop made only of
-    ``contributes_to`` links is the common case. They are listed, never raised.
+    barrier ``breaches`` and ``holds``; see :mod:`npcs_review.graph._view`); a loop made only of
+    ``contributes_to`` links is the common case. They are listed, never raised, by Johnson's
+    algorithm (1975), which finds each next loop in at most one pass over the graph.
 
     Args:
         graph: the review graph.
-        max_loops: list at most this many loops (a dense graph can have very many).
+        max_loops: list at most this many loops (a dense graph can have more loops than can be
+            counted).
 
     Returns:
         The findings, each list sorted.
@@ -116,6 +121,7 @@ def check_structure(graph: nx.MultiDiGraph, *, max_loops: int = 1000) -> Structu
 
 
 def structure_in(view: View, max_loops: int) -> Structure:
+    """:func:`check_structure` on a scanned graph."""
     touching: dict[str, list[LinkRef]] = {}
     for link in view.dangling:
         for end in (link.source, link.target):
