@@ -9,19 +9,32 @@ are asserted on the shape of the results and on counted work, never on time (spe
 from __future__ import annotations
 
 import itertools
+import json
 import random
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pytest
+from typer.testing import CliRunner
 
 from graph_shapes import chain_review, random_review, star_review
+from npcs_review.cli import app
+from npcs_review.errors import GraphTooLargeError
 from npcs_review.graph import _view
 from npcs_review.graph.analysis import analyze
 from npcs_review.graph.bridge import to_networkx
+from npcs_review.graph.combine import combine
+from npcs_review.graph.cut import minimal_cut
+from npcs_review.graph.export import to_dot, to_graphml, to_mermaid, to_svg
+from npcs_review.graph.layout import acci_map_layout
+from npcs_review.graph.limits import MAX_LINKS, MAX_NODES
 from npcs_review.graph.pathways import MAX_PATHS, Pathway, _back_search, pathways
+from npcs_review.io import load_case
 from npcs_review.models import Review
+from npcs_review.render import summarize
+from tests.conftest import EXAMPLES
 from tests.test_graph_analysis import build, cause, factor
 
 LEVELS = ["law_policy_funding", "agency_organization", "supervision_team", "frontline_practice"]
@@ -97,12 +110,13 @@ def test_feedback_links_are_not_followed() -> None:
     The search back from the outcome meets q first, then p through p → q, then finds q → p
     pointing at q, still on its path: that link closes the loop and pathways do not follow it.
     """
-    graph = build(
-        [factor("x", "agency_organization"), factor("p", "supervision_team")]
-        + [factor("q", "frontline_practice")],
-        [cause("x", "p"), cause("p", "q"), cause("q", "p"), cause("q", "outcome")]
-        + [cause("x", "q")],
-    )
+    factors = [
+        factor("x", "agency_organization"),
+        factor("p", "supervision_team"),
+        factor("q", "frontline_practice"),
+    ]
+    links = [cause("x", "p"), cause("p", "q"), cause("q", "p"), cause("q", "outcome")]
+    graph = build(factors, [*links, cause("x", "q")])
     result = pathways(graph)
     assert [p.nodes for p in result.paths] == [
         ("p", "q", "outcome"),
@@ -187,3 +201,137 @@ def test_star_of_1000_factors() -> None:
     assert result.pathways.total == len(result.pathways.sources)
     assert all(p.links == 1 for p in result.pathways.paths)
     assert result.leverage.total_paths == 1000
+
+
+# ------------------------------------------------------------------------ the size limit
+
+
+def oversized() -> nx.MultiDiGraph:
+    """One factor more than the limit, each linked to the outcome (built without validation)."""
+    graph = nx.MultiDiGraph()
+    graph.add_node("outcome", kind="outcome")
+    for i in range(MAX_NODES + 1):
+        graph.add_node(f"f{i}", kind="factor", level="frontline_practice", statement="A factor.")
+        graph.add_edge(f"f{i}", "outcome", kind="contributes_to")
+    return graph
+
+
+@pytest.mark.parametrize(
+    "run",
+    [analyze, pathways, acci_map_layout, to_svg, to_dot, to_mermaid, to_graphml],
+    ids=lambda f: f.__name__,
+)
+def test_graphs_above_the_limit_are_refused(run: Callable[[nx.MultiDiGraph], Any]) -> None:
+    """Every analysis and drawing refuses, naming the limits and the graph's size."""
+    with pytest.raises(GraphTooLargeError) as refused:
+        run(oversized())
+    (problem,) = refused.value.problems
+    assert problem.code == "NPR-F007"
+    assert problem.pointer == "/review"
+    assert "5,001 nodes" in problem.message
+    assert f"at most {MAX_NODES:,} nodes and {MAX_LINKS:,} links" in problem.message
+
+
+def test_too_many_links_are_refused_and_the_limit_itself_is_taken() -> None:
+    """The limit is inclusive: 5,000 nodes pass; 20,001 links do not."""
+    graph = oversized()
+    graph.remove_node(f"f{MAX_NODES}")
+    assert analyze(graph).leverage.total_paths == MAX_NODES
+    for i in range(MAX_LINKS - MAX_NODES + 1):
+        graph.add_edge("f0", "f1", kind="contributes_to", key=f"extra{i}")
+    with pytest.raises(GraphTooLargeError, match="20,001 links"):
+        analyze(graph)
+
+
+def test_combine_names_the_review_too_large() -> None:
+    with pytest.raises(GraphTooLargeError, match="review 'big': the review graph has 5,001"):
+        combine([("big", oversized())])
+
+
+def big_case(tmp_path: Path, factors: int) -> Path:
+    """An example case whose review has ``factors`` factors, each linked to the outcome."""
+    case = load_case(EXAMPLES / "near-fatality-fentanyl-ingestion.yaml")
+    assert case.review is not None
+    review = star_review(factors)
+    data = case.model_dump(mode="json", exclude_unset=True)
+    data["review"] = {**review, "type": data["review"]["type"]}
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_cli_refuses_and_summary_says_why(tmp_path: Path) -> None:
+    """`graph analyze` exits 1 naming the limit; the summary keeps the table, omits the map."""
+    path = big_case(tmp_path, MAX_NODES + 1)
+    runner = CliRunner()
+    result = runner.invoke(app, ["graph", "analyze", str(path)])
+    assert result.exit_code == 1
+    assert "at most 5,000 nodes and 20,000 links" in result.output
+    assert "Traceback" not in result.output
+    page = summarize(load_case(path))
+    assert "The factor graph is not drawn: the review graph has 5,001 nodes" in page
+    assert 'id="factor-graph-figure"' not in page
+
+
+def reference_cut(graph: nx.MultiDiGraph) -> tuple[tuple[str, ...], bool]:
+    """The minimal cut as before: networkx's Edmonds-Karp, then what the source reaches."""
+    view = _view.view_of(graph)
+    if not view.ancestry:
+        return (), True
+    cond = nx.condensation(view.to_outcome)
+    roots = [n for c in cond if cond.in_degree(c) == 0 for n in cond.nodes[c]["members"]]
+    flow = nx.DiGraph()
+    for n in view.to_outcome:
+        if n != "outcome":
+            cuttable = view.kinds[n] in ("factor", "barrier")
+            flow.add_edge(("in", n), ("out", n), **({"capacity": 1} if cuttable else {}))
+    flow.add_edges_from((("out", u), ("in", v)) for u, v in view.to_outcome.edges)
+    flow.add_edges_from((("s",), ("in", r)) for r in roots)
+    try:
+        residual = nx.algorithms.flow.edmonds_karp(flow, ("s",), ("in", "outcome"))
+    except nx.NetworkXUnbounded:
+        return (), False
+    near: set[tuple[str, ...]] = {("s",)}
+    queue: list[tuple[str, ...]] = [("s",)]
+    while queue:
+        u = queue.pop()
+        for v, data in residual[u].items():
+            if v not in near and data["capacity"] - data["flow"] > 0:
+                near.add(v)
+                queue.append(v)
+    cut = sorted(n for n in view.ancestry if ("in", n) in near and ("out", n) not in near)
+    return tuple(cut), True
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_minimal_cut_matches_networkx(seed: int) -> None:
+    """Dinic's flow gives the same cut, closest to the roots, as networkx's minimum_cut."""
+    rng = random.Random(f"cut{seed}")
+    n = rng.randint(2, 14)
+    kinds = [rng.choice(["factor", "factor", "event", "barrier"]) for _ in range(n)]
+    ids = [f"n{i}" for i in range(n)]
+    parts: dict[str, Any] = {"factors": [], "events": [], "barriers": []}
+    for node, kind in zip(ids, kinds, strict=True):
+        if kind == "factor":
+            parts["factors"].append(factor(node, rng.choice(LEVELS)))
+        elif kind == "event":
+            parts["events"].append({"id": node, "date": "2024-01-01", "description": "An event."})
+        else:
+            parts["barriers"].append(
+                {"id": node, "description": "A barrier.", "barrier_type": "policy"}
+                | {"state": "breached", "level": "frontline_practice"}
+            )
+    kind_of = dict(zip(ids, kinds, strict=True)) | {"outcome": "outcome"}
+    links = []
+    for _ in range(rng.randint(1, 3 * n)):
+        u, v = rng.choice(ids), rng.choice([*ids, "outcome"])
+        if kind_of[v] == "barrier" and kind_of[u] != "barrier":
+            kind = "breaches"
+        elif kind_of[u] == "barrier" and kind_of[v] != "barrier":
+            kind = "holds"
+        else:
+            kind = "contributes_to"
+        links.append({"kind": kind, "source": u, "target": v})
+    graph = build(parts.pop("factors"), links, **parts)
+    result = minimal_cut(graph)
+    assert (result.nodes, result.breakable) == reference_cut(graph)

@@ -83,7 +83,9 @@ def draw(
         "graphml": export.to_graphml,
         "json": bridge.to_node_link,
     }[output]
-    _write(render(graph), out)
+    with library_errors():
+        text = render(graph)
+    _write(text, out)
 
 
 @app.command("analyze")
@@ -101,7 +103,9 @@ def analyze(
 
     if output not in ("text", "json"):
         fail(f"--format takes text or json, not {output!r}", code=2)
-    result = run(_graph(path))
+    graph = _graph(path)
+    with library_errors():
+        result = run(graph)
     if output == "json":
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return

@@ -8,7 +8,6 @@ from typing import Any
 
 import attrs
 import networkx as nx
-from networkx.algorithms.flow import preflow_push
 
 from npcs_review.graph._view import View, view_of
 from npcs_review.graph.leverage import condense
@@ -65,19 +64,15 @@ def minimal_cut(graph: nx.MultiDiGraph) -> MinimalCut:
     residual network), so the choice is deterministic and prefers upstream, latent conditions:
     in a chain S → A → outcome the cut is S, not A.
 
-    The maximum flow is found by highest-label preflow-push (Goldberg & Tarjan 1988), which
-    takes ``O(V² √E)`` steps at worst on ``V`` nodes and ``E`` links whatever the cut's size (an
-    augmenting-path method needs one search of the whole graph per unit of flow, and a star of
-    1,000 factors has a cut of 1,000). Any maximum flow leaves the same nodes reachable from the
-    source, so the cut does not depend on the method.
+    The maximum flow is found by Dinic's algorithm on flat arrays (see ``_Network``): at most one
+    search of the graph per factor or barrier cut, and a single phase for a star. Any maximum
+    flow leaves the same nodes reachable from the source, so the cut does not depend on the
+    method.
 
     Args:
         graph: the review graph.
     """
     return cut_in(view_of(graph))
-
-
-_SOURCE = ("source", "")
 
 
 def cut_in(view: View) -> MinimalCut:
@@ -88,37 +83,105 @@ def cut_in(view: View) -> MinimalCut:
     roots = tuple(
         sorted(n for c in cond if cond.in_degree(c) == 0 for n in cond.nodes[c]["members"])
     )
-    flow = nx.DiGraph()
-    for n in view.to_outcome:
-        if n == OUTCOME_ID:
-            continue
-        if view.kinds[n] in _CUTTABLE:
-            flow.add_edge(("in", n), ("out", n), capacity=1)
-        else:
-            flow.add_edge(("in", n), ("out", n))  # no capacity: infinite
-    flow.add_edges_from((("out", u), ("in", v)) for u, v in view.to_outcome.edges)
-    flow.add_edges_from((_SOURCE, ("in", r)) for r in roots)
-    sink = ("in", OUTCOME_ID)
-    try:
-        residual = preflow_push(flow, _SOURCE, sink)
-    except nx.NetworkXUnbounded:
-        return MinimalCut((), breakable=False, roots=roots, uncut_path=_uncut_path(view, roots))
-    seen = {_SOURCE}
-    queue = deque([_SOURCE])
-    while queue:
-        u = queue.popleft()
-        for v, data in residual[u].items():
-            if v not in seen and data["capacity"] - data["flow"] > 0:
-                seen.add(v)
-                queue.append(v)
+    uncut = _uncut_path(view, roots)
+    if uncut:  # a path of events only: no flow is bounded, no cut exists
+        return MinimalCut((), breakable=False, roots=roots, uncut_path=uncut)
+    nodes = [n for n in view.to_outcome if n != OUTCOME_ID]
+    index = {n: i for i, n in enumerate([*nodes, OUTCOME_ID])}  # n splits into 2i → 2i + 1
+    sink, source = 2 * index[OUTCOME_ID], 2 * index[OUTCOME_ID] + 1  # the outcome's two ends
+    network = _Network(2 * len(index))
+    infinite = len(nodes) + 1  # more than any cut: no path is all infinite (checked above)
+    for n, i in index.items():
+        if n != OUTCOME_ID:
+            network.arc(2 * i, 2 * i + 1, 1 if view.kinds[n] in _CUTTABLE else infinite)
+    for u, v in view.to_outcome.edges:
+        network.arc(2 * index[u] + 1, 2 * index[v], infinite)
+    for r in roots:
+        network.arc(source, 2 * index[r], infinite)
+    reached = network.max_flow(source, sink)
     cut = tuple(
         sorted(
             n
             for n in view.ancestry
-            if view.kinds[n] in _CUTTABLE and ("in", n) in seen and ("out", n) not in seen
+            if view.kinds[n] in _CUTTABLE
+            and reached[2 * index[n]]
+            and not reached[2 * index[n] + 1]
         )
     )
     return MinimalCut(cut, breakable=True, roots=roots)
+
+
+class _Network:
+    """A flow network on numbered nodes, for Dinic's maximum flow (Dinic 1970).
+
+    Arcs are kept in flat lists, each next to its reverse (arc ``a`` and ``a ^ 1``). Each phase
+    finds the shortest augmenting paths by one breadth-first search and saturates them by
+    depth-first searches that never retry an arc (a blocking flow); phases get longer each
+    time. Here every factor and barrier passes one unit and the flow is at most their number,
+    so there are at most that many augmenting paths, each found in ``O(E)``: ``O(V · E)`` at
+    worst, and far less in practice (a star of 5,000 factors needs one phase).
+    """
+
+    def __init__(self, size: int) -> None:
+        self.head: list[list[int]] = [[] for _ in range(size)]
+        self.to: list[int] = []
+        self.capacity: list[int] = []
+
+    def arc(self, u: int, v: int, capacity: int) -> None:
+        """Add the arc u → v (and its empty reverse)."""
+        self.head[u].append(len(self.to))
+        self.to.append(v)
+        self.capacity.append(capacity)
+        self.head[v].append(len(self.to))
+        self.to.append(u)
+        self.capacity.append(0)
+
+    def _levels(self, source: int) -> list[int]:
+        level = [-1] * len(self.head)
+        level[source] = 0
+        queue = deque([source])
+        while queue:
+            u = queue.popleft()
+            for a in self.head[u]:
+                v = self.to[a]
+                if level[v] < 0 and self.capacity[a] > 0:
+                    level[v] = level[u] + 1
+                    queue.append(v)
+        return level
+
+    def max_flow(self, source: int, sink: int) -> list[bool]:
+        """Push a maximum flow; return which nodes the source still reaches (the cut's side)."""
+        while (level := self._levels(source))[sink] >= 0:
+            current = [0] * len(self.head)
+            while self._augment(source, sink, level, current):
+                pass
+        return [lv >= 0 for lv in self._levels(source)]
+
+    def _augment(self, source: int, sink: int, level: list[int], current: list[int]) -> bool:
+        """Find one shortest augmenting path (without recursion) and push its bottleneck."""
+        path: list[int] = []  # the arcs taken
+        u = source
+        while u != sink:
+            arcs = self.head[u]
+            while current[u] < len(arcs):
+                a = arcs[current[u]]
+                v = self.to[a]
+                if self.capacity[a] > 0 and level[v] == level[u] + 1:
+                    break
+                current[u] += 1
+            else:  # a dead end: retreat, and never try this node again in this phase
+                if u == source:
+                    return False
+                level[u] = -1
+                u = self.to[path.pop() ^ 1]
+                continue
+            path.append(a)
+            u = v
+        pushed = min(self.capacity[a] for a in path)
+        for a in path:
+            self.capacity[a] -= pushed
+            self.capacity[a ^ 1] += pushed
+        return True
 
 
 def _uncut_path(view: View, roots: Sequence[str]) -> tuple[str, ...]:

@@ -38,6 +38,7 @@ from npcs_review.graph.layout import (
     node_text,
     wrap,
 )
+from npcs_review.graph.limits import check_size
 from npcs_review.models._types import code_text as _label
 
 __all__ = ["to_dot", "to_graphml", "to_mermaid", "to_svg"]
@@ -340,7 +341,12 @@ def _dq(text: object) -> str:
 
 
 def _drawn(g: nx.MultiDiGraph, kinds: Collection[str]) -> dict[str, list[str]]:
-    """Nodes drawn, by band (bands in order, top to bottom; levels always present)."""
+    """Nodes drawn, by band (bands in order, top to bottom; levels always present).
+
+    Raises:
+        GraphTooLargeError: if the graph is larger than :mod:`npcs_review.graph.limits` allows.
+    """
+    check_size(g)
     labels = band_labels(g)
     levels = set(codelist("system_level").codes)
     members: dict[str, list[str]] = {b: [] for b in labels}
@@ -571,7 +577,11 @@ def to_graphml(g: nx.MultiDiGraph) -> str:
     written as strings throughout. Each node gets a ``label`` (its text, wrapped and shortened
     as in the AcciMap) unless it has one. Graph attributes (``review``, ``review_lists``) are
     JSON strings too.
+
+    Raises:
+        GraphTooLargeError: if the graph is larger than :mod:`npcs_review.graph.limits` allows.
     """
+    check_size(g)
     out = nx.MultiDiGraph()
     out.graph.update({str(k): _graphml_value(v) for k, v in g.graph.items() if v is not None})
     nodes: list[tuple[str, dict[str, Any]]] = []

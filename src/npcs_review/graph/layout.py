@@ -46,6 +46,7 @@ import attrs
 import networkx as nx
 
 from npcs_review.codelists import codelist
+from npcs_review.graph.limits import check_size
 from npcs_review.models import OUTCOME_ID
 from npcs_review.models._types import MISSING
 from npcs_review.models._types import code_text as _code_label
@@ -869,7 +870,11 @@ def acci_map_layout(g: nx.MultiDiGraph, *, kinds: Collection[str] = ACCIMAP_KIND
         Bands from top to bottom (every system level, even empty; the other bands only when
         they hold a box), boxes that never overlap and lie inside their band (in band order),
         and a route for every link between two drawn nodes (in the graph's edge order).
+
+    Raises:
+        GraphTooLargeError: if the graph is larger than :mod:`npcs_review.graph.limits` allows.
     """
+    check_size(g)
     labels = band_labels(g)
     members: dict[str, list[str]] = defaultdict(list)
     data_of: dict[str, Mapping[str, Any]] = {}

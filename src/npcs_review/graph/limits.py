@@ -10,17 +10,33 @@ limits are documented in ``docs/limits.md``.
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from npcs_review.errors import GraphTooLargeError, Problem
 from npcs_review.models import OUTCOME_ID
 
-__all__ = ["MAX_LINKS", "MAX_NODES", "check_size"]
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["MAX_LINKS", "MAX_NODES", "check_size", "size_problem"]
 
 #: Nodes of a review graph at most, besides the outcome.
 MAX_NODES = 5_000
 #: Links of a review graph at most.
 MAX_LINKS = 20_000
+
+
+def size_problem(graph: nx.MultiDiGraph) -> Problem | None:
+    """The ``NPR-F007`` problem of a graph above the limits (naming them), or None."""
+    nodes = graph.number_of_nodes() - (OUTCOME_ID in graph)
+    links = graph.number_of_edges()
+    if nodes <= MAX_NODES and links <= MAX_LINKS:
+        return None
+    message = (
+        f"the review graph has {nodes:,} nodes and {links:,} links; graph analyses and drawings "
+        f"take at most {MAX_NODES:,} nodes and {MAX_LINKS:,} links (see docs/limits.md)"
+    )
+    return Problem("NPR-F007", message, pointer="/review")
 
 
 def check_size(graph: nx.MultiDiGraph) -> None:
@@ -29,12 +45,6 @@ def check_size(graph: nx.MultiDiGraph) -> None:
     Raises:
         GraphTooLargeError: naming the graph's size and the limits.
     """
-    nodes = graph.number_of_nodes() - (OUTCOME_ID in graph)
-    links = graph.number_of_edges()
-    if nodes <= MAX_NODES and links <= MAX_LINKS:
-        return
-    message = (
-        f"the review graph has {nodes:,} nodes and {links:,} links; graph analyses and drawings "
-        f"take at most {MAX_NODES:,} nodes and {MAX_LINKS:,} links (see docs/limits.md)"
-    )
-    raise GraphTooLargeError([Problem("NPR-F007", message, pointer="/review")])
+    problem = size_problem(graph)
+    if problem is not None:
+        raise GraphTooLargeError([problem])

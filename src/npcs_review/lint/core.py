@@ -113,11 +113,14 @@ class LintContext:
 
     @cached_property
     def analysis(self) -> Any:
-        """All analyses of the review graph, or None."""
+        """All analyses of the review graph, or None (also above the graph size limit)."""
         if self.graph is None:
             return None
         from npcs_review.graph.analysis import analyze  # noqa: PLC0415
+        from npcs_review.graph.limits import size_problem  # noqa: PLC0415
 
+        if size_problem(self.graph) is not None:
+            return None  # the graph rules cannot run; `graph analyze` says why
         return analyze(self.graph)
 
     @cached_property

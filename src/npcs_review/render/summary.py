@@ -107,7 +107,14 @@ def build_summary(case: Case, *, audience: str = "internal") -> Summary:
     if audience != "public" and case.review is not None:
         sections += _review(case, dates, audience)
         if case.review.links:
-            figures["factor_graph"] = _graph_for(case, dates, audience)
+            from npcs_review.graph.limits import size_problem  # noqa: PLC0415
+
+            graph = _graph_for(case, dates, audience)
+            too_large = size_problem(graph)
+            if too_large is None:
+                figures["factor_graph"] = graph
+            else:  # the table of factors stays; the map would be refused
+                sections = [_with_note(s, too_large.message) for s in sections]
     if audience == "public" and case.maltreatments:
         rows = tuple(
             (_label("maltreatment_type", m.type), _label("finding", m.finding))
@@ -268,6 +275,14 @@ def _timeline_events(case: Case, dates: AudienceView, audience: str) -> list[dic
             }
         )
     return sorted(events, key=lambda e: (e["date"], e["lane"], e["label"]))
+
+
+def _with_note(section: Section, why: str) -> Section:
+    """The factors section, saying why the factor graph is not drawn."""
+    if section.figure != "factor_graph":
+        return section
+    note = f"The factor graph is not drawn: {why}."
+    return attrs.evolve(section, paragraphs=(*section.paragraphs, note), figure=None)
 
 
 def _graph_for(case: Case, dates: AudienceView, audience: str) -> Any:
