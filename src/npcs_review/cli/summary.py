@@ -50,7 +50,8 @@ def summary(
     with library_errors():
         out.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(out, text)
-    typer.echo(f"wrote {out} ({audience} {output} summary); open it in a browser or print it")
+    read = {"html": "open it in a browser or print it", "md": "open it in a Markdown viewer"}
+    typer.echo(f"wrote {out} ({audience} {output} summary); {read[output]}")
 
 
 def init(

@@ -25,14 +25,23 @@ table{border-collapse:collapse;width:100%;margin:8px 0 12px;font-size:13.5px}
 th,td{border:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
 th{background:#eef2f7}
 tr:nth-child(even) td{background:#fafafc}
+.table-scroll{overflow-x:auto;max-width:100%;margin:8px 0 12px}
+.table-scroll table{margin:0}
 figure{margin:12px 0;overflow-x:auto}
 figure svg{max-width:100%;height:auto}
 figcaption{font-size:13px;color:var(--muted)}
+.full-size{font-size:13px;margin:4px 0}.full-size .close{display:none}
+figure:target{position:fixed;inset:0;z-index:10;margin:0;padding:12px;background:#fff;
+ overflow:auto}
+figure:target svg{max-width:none}
+figure:target .full-size .open{display:none}figure:target .full-size .close{display:inline}
+@media (max-width:600px){main{padding:12px 14px 32px}dl.facts{grid-template-columns:1fr}
+ dl.facts dd{margin-bottom:6px}}
 .outcome-meets{color:#1b6e2a;font-weight:600}.outcome-undecided{color:var(--warn);font-weight:600}
 footer{margin-top:32px;font-size:12px;color:var(--muted)}
 @media print{
  body{background:#fff;font-size:11pt}main{max-width:none;padding:0}
- h2{break-after:avoid}table,figure{break-inside:avoid}
+ h2{break-after:avoid}table,figure{break-inside:avoid}.full-size{display:none}
  tr{break-inside:avoid}a{color:inherit;text-decoration:none}
 }
 @page{margin:16mm 14mm}
@@ -42,6 +51,24 @@ footer{margin-top:32px;font-size:12px;color:var(--muted)}
 def _cell(text: str) -> str:
     css = {"Meets": "outcome-meets", "Undecided": "outcome-undecided"}.get(text)
     return f'<td class="{css}">{escape(text)}</td>' if css else f"<td>{escape(text)}</td>"
+
+
+def _inline(svg: str) -> str:
+    """An SVG document as HTML embeds it: without the XML declaration (invalid in HTML)."""
+    if svg.startswith("<?xml"):
+        svg = svg[svg.index("?>") + 2 :].lstrip()
+    return svg
+
+
+def _table(title: str, header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> list[str]:
+    """A table that scrolls inside its own box on a narrow screen (keyboard-focusable)."""
+    return [
+        f'<div class="table-scroll" role="region" tabindex="0" aria-label="{escape(title)}">'
+        "<table><thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in header) + "</tr></thead>"
+        "<tbody>",
+        *["<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in rows],
+        "</tbody></table></div>",
+    ]
 
 
 def render_html(summary: Summary) -> str:
@@ -65,7 +92,7 @@ def render_html(summary: Summary) -> str:
         if section.figure == "timeline" and summary.figures.get("timeline"):
             parts.append(
                 '<figure id="timeline-figure">'
-                + timeline_svg(summary.figures["timeline"])
+                + _inline(timeline_svg(summary.figures["timeline"]))
                 + "<figcaption>Timeline: agency history above the line, the "
                 "incident's events and decisions below.</figcaption></figure>"
             )
@@ -73,19 +100,17 @@ def render_html(summary: Summary) -> str:
             from npcs_review.graph.export import to_svg  # noqa: PLC0415
 
             parts.append(
-                '<figure id="factor-graph-figure">'
-                + to_svg(summary.figures["factor_graph"])
+                '<figure id="factor-graph-figure"><p class="full-size">'
+                '<a class="open" href="#factor-graph-figure">Open the AcciMap full size</a>'
+                f'<a class="close" href="#{escape(section.key)}">Close the full-size view</a>'
+                "</p>"
+                + _inline(to_svg(summary.figures["factor_graph"]))
                 + "<figcaption>Systemic factors by level (AcciMap): arrows show what "
                 "contributed to what.</figcaption></figure>"
             )
-        for header, rows in section.tables:
-            parts.append(
-                "<table><thead><tr>"
-                + "".join(f"<th>{escape(h)}</th>" for h in header)
-                + "</tr></thead><tbody>"
-            )
-            parts += ["<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in rows]
-            parts.append("</tbody></table>")
+        for i, (header, rows) in enumerate(section.tables):
+            name = section.title if len(section.tables) == 1 else f"{section.title} ({i + 1})"
+            parts += _table(name, header, rows)
         parts.append("</section>")
     parts.append(
         "<footer>Made with npcs_review from a synthetic or agency case file. "
