@@ -94,6 +94,9 @@ class _Built:
 
 
 def _level_order(dim: str, values: set[str], scope: Scope) -> tuple[str, ...]:
+    values = values | set(scope.levels.get(dim, ()))
+    if dim in DIMENSIONS:
+        values |= set(DIMENSIONS[dim].levels)
     if dim == "year":
         years = {int(v) for v in values if v != NOT_RECORDED}
         if scope.years is not None:
@@ -130,7 +133,9 @@ def _build(spec: CubeSpec, rows: list[dict[str, Any]], scope: Scope) -> list[_Bu
     values = {d: {_text(r[d]) for r in rows} for d in dims}
     levels = tuple(_level_order(d, values[d], scope) for d in dims)
     facets: list[str | None] = (
-        sorted({_text(r[spec.facet]) for r in rows}) if spec.facet else [None]
+        list(_level_order(spec.facet, {_text(r[spec.facet]) for r in rows}, scope))
+        if spec.facet
+        else [None]
     )
     split = spec.split is not None
     all_dims = (*dims, _SPLIT) if split else tuple(dims)
@@ -224,6 +229,7 @@ def compute_measures(
     population: Population | None = None,
     scope: Scope = Scope(),
     progress: Callable[[str], None] | None = None,
+    load: Callable[[str, Any], Any] | None = None,
 ) -> list[MeasureResult]:
     """Compute ``measures`` from ``sources`` (Ibis tables on one backend).
 
@@ -234,8 +240,12 @@ def compute_measures(
             suppressed).
         default_threshold: for jurisdictions without their own.
         population: child population denominators, if the user gave them.
-        scope: years and jurisdictions.
+        scope: years and jurisdictions kept, and the levels every table shows even with no
+            events (the jurisdictions in the pool, the population's groups).
         progress: called with a short message as each step starts.
+        load: puts a small Arrow table (the thresholds) on the backend as an Ibis table
+            (default ``ibis.memtable``; PySpark's pandas conversion garbles nulls, so its
+            callers pass a loader that builds a Spark DataFrame).
     """
     import ibis  # noqa: PLC0415
     import pyarrow as pa  # noqa: PLC0415
@@ -243,14 +253,13 @@ def compute_measures(
     say = progress or (lambda _message: None)
     specs, index = plan(measures)
     codes = sorted(thresholds)
-    threshold_table = ibis.memtable(
-        pa.table(
-            {
-                "jurisdiction": pa.array(codes, pa.string()),
-                "threshold": pa.array([int(thresholds[c]) for c in codes], pa.int64()),
-            }
-        )
+    arrow = pa.table(
+        {
+            "jurisdiction": pa.array(codes, pa.string()),
+            "threshold": pa.array([int(thresholds[c]) for c in codes], pa.int64()),
+        }
     )
+    threshold_table = (load or (lambda _name, t: ibis.memtable(t)))("thresholds", arrow)
     built: list[list[_Built]] = []
     for number, spec in enumerate(specs, 1):
         say(f"counting {number}/{len(specs)}: {spec.source}")

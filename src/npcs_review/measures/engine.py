@@ -30,10 +30,13 @@ class Scope:
     Attributes:
         years: first and last incident year (inclusive), or ``None`` for all.
         jurisdictions: jurisdiction codes, or empty for all.
+        levels: levels each dimension shows even where no event falls (a jurisdiction with
+            no fatality shows 0, not nothing).
     """
 
     years: tuple[int, int] | None = None
     jurisdictions: tuple[str, ...] = ()
+    levels: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
 
 
 @attrs.frozen

@@ -23,10 +23,14 @@ class Dimension:
     Attributes:
         title: the heading in the report.
         codelist: code list that labels and orders its levels (``None``: order by value).
+        levels: levels always shown, even with no events.
+        labels: labels of levels that have no code list.
     """
 
     title: str
     codelist: str | None = None
+    levels: tuple[str, ...] = ()
+    labels: Mapping[str, str] = attrs.field(factory=dict)
 
 
 #: Every dimension a measure table may use.
@@ -36,7 +40,15 @@ DIMENSIONS: Mapping[str, Dimension] = {
     "age_group": Dimension("Age group", "age_group"),
     "sex": Dimension("Sex", "sex"),
     "race_ethnicity": Dimension("Race and ethnicity", "race_ethnicity"),
-    "basis": Dimension("Definition used"),
+    "incident_type": Dimension("Incident type", "incident_type"),
+    "basis": Dimension(
+        "Definition used",
+        levels=("partnership", "jurisdiction"),
+        labels={
+            "partnership": "Partnership standard",
+            "jurisdiction": "Jurisdiction's own definition",
+        },
+    ),
     "trigger": Dimension("Review trigger"),
     "level": Dimension("System level", "system_level"),
     "element": Dimension("Work-system element", "work_system_element"),
@@ -83,8 +95,16 @@ SOURCES: Mapping[str, Source] = {
             "incident_type": "fatality, near_fatality or serious_injury as recorded.",
             "prior_involvement": "yes, no or unknown: agency involvement before the incident.",
             "open_case": "yes, no or unknown: a case was open at the incident.",
-            "reviewed": "yes or no: a critical-incident review is recorded.",
-            "review_on_time": "yes, no or pending: the review was completed by its due date.",
+        },
+    ),
+    "reviews": Source(
+        "review",
+        "incident",
+        {
+            "incident": "Pseudonymous key of the reviewed incident.",
+            "jurisdiction": _PERSON["jurisdiction"],
+            "year": _PERSON["year"],
+            "on_time": "yes, no or pending: the review was completed by its due date.",
         },
     ),
     "classifications": Source(

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
 
 from npcs_review.measures.compute import MeasureResult, ResultRow, compute_measures
 from npcs_review.measures.definition import Expected, MeasureFile, MeasureVector
+from npcs_review.measures.engine import Scope
 from npcs_review.measures.population import ALL_LEVELS, Population
 from npcs_review.measures.sources import POPULATION_DIMS, SOURCES
 
@@ -56,17 +57,33 @@ def source_tables(rows: Mapping[str, list[dict[str, Any]]]) -> dict[str, Any]:
     return out
 
 
-def run_vector(measure: MeasureFile, vector: MeasureVector, con: Any = None) -> MeasureResult:
-    """Compute ``measure`` on ``vector``'s rows with the Ibis connection ``con`` (DuckDB in
-    memory when ``None``)."""
-    import ibis  # noqa: PLC0415
+def run_vector(
+    measure: MeasureFile, vector: MeasureVector, load: Callable[[str, Any], Any] | None = None
+) -> MeasureResult:
+    """Compute ``measure`` on ``vector``'s rows.
 
-    con = con if con is not None else ibis.duckdb.connect()
+    Args:
+        measure: the measure.
+        vector: one of its vectors.
+        load: puts an Arrow table on the backend under a name and returns it as an Ibis table
+            (default: a fresh in-memory DuckDB database).
+    """
+    if load is None:
+        import ibis  # noqa: PLC0415
+
+        con = ibis.duckdb.connect()
+
+        def load(name: str, table: Any) -> Any:
+            return con.create_table(name, table, overwrite=True)
+
     run = next(_counter)
     sources = {
-        name: con.create_table(f"v{run}_{name}", table, overwrite=True)
-        for name, table in source_tables(vector.rows).items()
+        name: load(f"v{run}_{name}", table) for name, table in source_tables(vector.rows).items()
     }
+    years = sorted({int(r["year"]) for rs in vector.rows.values() for r in rs if "year" in r})
+    jurisdictions = {str(r["jurisdiction"]) for rs in vector.rows.values() for r in rs
+                     if "jurisdiction" in r}
+    levels = {"jurisdiction": tuple(sorted(jurisdictions | set(vector.thresholds)))}
     population = None
     if vector.population:
         population = Population(
@@ -81,6 +98,8 @@ def run_vector(measure: MeasureFile, vector: MeasureVector, con: Any = None) -> 
         thresholds=vector.thresholds,
         default_threshold=1,
         population=population,
+        scope=Scope(years=(years[0], years[-1]) if years else None, levels=levels),
+        load=lambda name, table: load(f"v{run}_{name}", table),
     )
     return result
 
