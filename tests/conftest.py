@@ -59,8 +59,8 @@ def spark() -> Iterator[Any]:
 def spark_loader(session: Any) -> Callable[[str, Any], Any]:
     """A loader putting an Arrow table on ``session`` as a temporary view, returned as an Ibis
     table (built row by row with an explicit schema, so nulls stay nulls)."""
-    import ibis
-    import pyarrow as pa
+    import ibis  # noqa: PLC0415 - only the PySpark tests need Ibis here
+    import pyarrow as pa  # noqa: PLC0415
 
     con = ibis.pyspark.connect(session)
 

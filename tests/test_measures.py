@@ -5,17 +5,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from npcs_review.errors import DefinitionError
 from npcs_review.measures import intervals as ci
-from npcs_review.measures.definition import Expected, MeasureFile, load_measures
+from npcs_review.measures.definition import Expected, MeasureFile, MeasureVector, load_measures
 from npcs_review.measures.population import Population, PopulationError, read_population
 from npcs_review.measures.vectors import check_vector, run_vector
 
 MEASURES = load_measures()
 VECTORS = [
-    pytest.param(m, v, id=f"{m.id}[{i}]") for m in MEASURES.values() for i, v in enumerate(m.vectors)
+    pytest.param(m, v, id=f"{m.id}[{i}]")
+    for m in MEASURES.values()
+    for i, v in enumerate(m.vectors)
 ]
 
 
@@ -108,8 +112,6 @@ def test_packaged_measures_cover_the_issue() -> None:
 @pytest.mark.parametrize(("measure", "vector"), VECTORS)
 def test_measure_vectors_on_duckdb(measure: MeasureFile, vector: object) -> None:
     """Every hand-worked vector of every measure comes out as worked by hand (DuckDB)."""
-    from npcs_review.measures.definition import MeasureVector
-
     assert isinstance(vector, MeasureVector)
     failures = check_vector(measure, vector, run_vector(measure, vector))
     assert failures == [], "\n".join(map(str, failures))
@@ -146,10 +148,18 @@ def _write(folder: Path, name: str, text: str) -> None:
 
 def test_a_broken_measure_file_is_reported_with_its_place(tmp_path: Path) -> None:
     """A proportion without a denominator and an id that is not the file name: both reported."""
-    base = (Path(__file__).parents[1] / "definitions/measures/stronger_action_share.yaml").read_text()
+    base = (
+        Path(__file__).parents[1] / "definitions/measures/stronger_action_share.yaml"
+    ).read_text()
     broken = base.replace("denominator:\n  where:\n    - {column: strength, present: true}\n", "")
-    _write(tmp_path / "own", "own_share.yaml", broken.replace("id: stronger_action_share", "id: own_share"))
-    _write(tmp_path / "own", "misnamed.yaml", base.replace("id: stronger_action_share", "id: other"))
+    _write(
+        tmp_path / "own",
+        "own_share.yaml",
+        broken.replace("id: stronger_action_share", "id: own_share"),
+    )
+    _write(
+        tmp_path / "own", "misnamed.yaml", base.replace("id: stronger_action_share", "id: other")
+    )
     with pytest.raises(DefinitionError) as caught:
         load_measures(tmp_path / "own")
     found = {(p.code, Path(p.file or "").name) for p in caught.value.problems}
@@ -159,8 +169,14 @@ def test_a_broken_measure_file_is_reported_with_its_place(tmp_path: Path) -> Non
 
 def test_a_jurisdiction_may_add_a_measure_but_not_redefine_one(tmp_path: Path) -> None:
     """An overlay folder adds new measure ids; reusing a packaged id is refused."""
-    base = (Path(__file__).parents[1] / "definitions/measures/stronger_action_share.yaml").read_text()
-    _write(tmp_path / "own", "own_share.yaml", base.replace("id: stronger_action_share", "id: own_share"))
+    base = (
+        Path(__file__).parents[1] / "definitions/measures/stronger_action_share.yaml"
+    ).read_text()
+    _write(
+        tmp_path / "own",
+        "own_share.yaml",
+        base.replace("id: stronger_action_share", "id: own_share"),
+    )
     assert "own_share" in load_measures(tmp_path / "own")
     _write(tmp_path / "own", "stronger_action_share.yaml", base)
     with pytest.raises(DefinitionError, match="already exists"):
@@ -223,13 +239,11 @@ def test_population_refuses_unknown_columns(tmp_path: Path) -> None:
 
 def test_population_reads_parquet(tmp_path: Path) -> None:
     """The same table as Parquet reads the same."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     path = tmp_path / "population.parquet"
     pq.write_table(
         pa.table({"jurisdiction": ["us_ky"], "year": [2025], "population": [1000.0]}), path
     )
-    assert read_population(path).rows == Population(
-        {("us_ky", "2025", "all", "all", "all"): 1000.0}
-    ).rows
+    assert (
+        read_population(path).rows
+        == Population({("us_ky", "2025", "all", "all", "all"): 1000.0}).rows
+    )

@@ -85,6 +85,11 @@ CODES: dict[str, str] = {
     "NPR-D007": "malformed criterion",
     "NPR-D008": "crosswalk is incomplete or inconsistent",
     "NPR-D009": "test vector gives another outcome than expected",
+    # Partnership report (NPR-R…): its inputs cannot be used as given.
+    "NPR-R001": "the population table has a bad column or value",
+    "NPR-R002": "the population table repeats a row",
+    "NPR-R003": "the pooled database cannot be read or holds no current submission",
+    "NPR-R004": "a report option is not valid",
 }
 
 

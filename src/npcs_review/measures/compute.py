@@ -66,8 +66,7 @@ class ResultRow:
 
 @attrs.frozen
 class ResultTable:
-    """One published table: a facet value (if any), its dimensions and its rows (margins
-    included, a margin's level is ``None``)."""
+    """One published table: a facet value, its dimensions and rows (margins: level ``None``)."""
 
     facet: str | None
     dims: tuple[str, ...]
@@ -205,7 +204,7 @@ def _protect_all(built: Sequence[_Built]) -> list[Protection]:
         changed = False
         for i, b in enumerate(built):
             result = results[i]
-            assert result is not None  # noqa: S101 - filled above
+            assert result is not None
             new = {
                 c
                 for c, name in b.identities.items()
@@ -227,7 +226,7 @@ def compute_measures(
     thresholds: Mapping[str, int],
     default_threshold: int,
     population: Population | None = None,
-    scope: Scope = Scope(),
+    scope: Scope | None = None,
     progress: Callable[[str], None] | None = None,
     load: Callable[[str, Any], Any] | None = None,
 ) -> list[MeasureResult]:
@@ -250,6 +249,7 @@ def compute_measures(
     import ibis  # noqa: PLC0415
     import pyarrow as pa  # noqa: PLC0415
 
+    scope = scope or Scope()
     say = progress or (lambda _message: None)
     specs, index = plan(measures)
     codes = sorted(thresholds)
@@ -288,8 +288,10 @@ def compute_measures(
 
 
 def _pairs_cube(rows: list[dict[str, Any]]) -> Cube:
-    """Co-occurring pairs as a one-dimensional cube (primary suppression only: pair counts
-    are not additive, so they have no margins)."""
+    """Co-occurring pairs as a one-dimensional cube.
+
+    Primary suppression only: pair counts are not additive, so they have no margins.
+    """
     keys = sorted({(_text(r["first"]), _text(r["second"])) for r in rows})
     counts = np.zeros(len(keys), dtype=np.int64)
     thresholds = np.zeros(len(keys), dtype=np.int64)
@@ -331,16 +333,16 @@ def _measure_result(
         cube = built.cube
         if built.spec.pairs:
             tables.append(_pairs_table(m, cube, protection))
-            audit.append((built.facet or "", len(protection.suppressed), len(protection.suppressed), 0.0))
+            audit.append(
+                (built.facet or "", len(protection.suppressed), len(protection.suppressed), 0.0)
+            )
             continue
-        scope_levels = {
+        scope_levels: dict[str, Sequence[str]] = {
             d: cube.levels[cube.dims.index(d)] for d in ("jurisdiction", "year") if d in cube.dims
         }
         if scope.jurisdictions:
             scope_levels["jurisdiction"] = scope.jurisdictions
-        widths = [
-            hi - lo - cube.threshold(c) for c, (lo, hi) in protection.intervals.items()
-        ]
+        widths = [hi - lo - cube.threshold(c) for c, (lo, hi) in protection.intervals.items()]
         audit.append(
             (
                 built.facet or "",
@@ -395,19 +397,20 @@ def _with(cube: Cube, cell: Cell, dim: str, level: str | None) -> Cell | None:
     """``cell`` with ``dim`` set to ``level`` (``None``: all); ``None`` if the level is absent."""
     axis = cube.dims.index(dim)
     if level is None:
-        return cell[:axis] + (ALL,) + cell[axis + 1 :]
+        return (*cell[:axis], ALL, *cell[axis + 1 :])
     levels = cube.levels[axis]
     if level not in levels:
         return None
-    return cell[:axis] + (levels.index(level),) + cell[axis + 1 :]
+    return (*cell[:axis], levels.index(level), *cell[axis + 1 :])
 
 
-def _counts(cube: Cube, protection: Protection, cell: Cell) -> tuple[int | None, int | None, Suppression]:
-    """(numerator, denominator count, status) for a cell; a proportion cube's numerator is
-    its split level."""
+def _counts(
+    cube: Cube, protection: Protection, cell: Cell
+) -> tuple[int | None, int | None, Suppression]:
+    """(numerator, denominator count, status) of a cell (a proportion's numerator: its split)."""
     if _SPLIT in cube.dims:
         num = _with(cube, cell, _SPLIT, _NUMERATOR)
-        assert num is not None  # noqa: S101 - the split levels are fixed
+        assert num is not None
         own, whole = _status(num, protection), _status(cell, protection)
         n = None if own else cube.value(num)
         big = None if whole else cube.value(cell)
@@ -436,8 +439,9 @@ def _row(
         if count is None:
             return row
         low, high = ci.poisson_interval(count, level) if method != "none" else (None, None)
-        row = attrs.evolve(row, value=float(count), low=low, high=high,
-                           unstable=count < m.min_stable_count)
+        row = attrs.evolve(
+            row, value=float(count), low=low, high=high, unstable=count < m.min_stable_count
+        )
         return _change(m, cube, protection, cell, row, population, scope_levels)
     if stat == "rate":
         pop = _population(population, label, scope_levels)
@@ -470,7 +474,7 @@ def _row(
             unstable=wider < m.min_stable_count,
         )
         return _change(m, cube, protection, cell, row, population, scope_levels)
-    assert m.group is not None  # noqa: S101 - validated for disparity statistics
+    assert m.group is not None
     if label.get(m.group) is None:  # the total row of the groups: its count only
         return attrs.evolve(row, denominator=None if wider is None else float(wider))
     if stat == "disproportionality_index":
@@ -508,7 +512,9 @@ def _change(
     prev = _with(cube, cell, "year", str(int(year) - 1))
     if prev is None:
         return row
-    before = _row(m, cube, protection, prev, tuple(d for d, _ in row.cell), population, scope_levels)
+    before = _row(
+        m, cube, protection, prev, tuple(d for d, _ in row.cell), population, scope_levels
+    )
     if before.value is None or before.count is None or row.count is None:
         return row
     ratio = row.value / before.value if before.value else None
@@ -535,12 +541,14 @@ def _disproportionality(
     population: Population | None,
     scope_levels: Mapping[str, Sequence[str]],
 ) -> ResultRow:
-    """(group's share of events) / (group's share of children); Clopper-Pearson on the share
-    of events, divided by the population share."""
-    assert m.group is not None  # noqa: S101
+    """The group's share of events over its share of children.
+
+    Interval: Clopper-Pearson on the share of events, divided by the population share.
+    """
+    assert m.group is not None
     total_cell = _with(cube, cell, m.group, None)
-    assert total_cell is not None  # noqa: S101
-    total, _, total_status = _counts(cube, protection, total_cell)
+    assert total_cell is not None
+    total, _, _total_status = _counts(cube, protection, total_cell)
     label = cube.label(cell)
     pop_group = _population(population, label, scope_levels)
     pop_total = _population(population, cube.label(total_cell), scope_levels)
@@ -574,13 +582,14 @@ def _disparity(
     scope_levels: Mapping[str, Sequence[str]],
 ) -> ResultRow:
     """(group's rate) / (reference group's rate), exact conditional interval."""
-    assert m.group is not None and m.reference is not None  # noqa: S101
+    assert m.group is not None
+    assert m.reference is not None
     ref_cell = _with(cube, cell, m.group, m.reference)
     pop = _population(population, cube.label(cell), scope_levels)
     row = attrs.evolve(row, denominator=pop)
     if ref_cell is None:
         return attrs.evolve(row, note=f"no events in the reference group ({m.reference})")
-    ref_count, _, ref_status = _counts(cube, protection, ref_cell)
+    ref_count, _, _ref_status = _counts(cube, protection, ref_cell)
     if row.count is None or ref_count is None:
         return attrs.evolve(row, suppressed=row.suppressed or "derived")
     if population is None:
@@ -604,16 +613,16 @@ def _relative_rate(
     m: MeasureFile, cube: Cube, protection: Protection, cell: Cell, row: ResultRow
 ) -> ResultRow:
     """(group's rate at this stage over the previous stage) / (the reference group's), Katz."""
-    assert m.group is not None and m.reference is not None  # noqa: S101
+    assert m.group is not None
+    assert m.reference is not None
     n, wide, status = _counts(cube, protection, cell)
     row = attrs.evolve(row, denominator=None if wide is None else float(wide))
     ref_cell = _with(cube, cell, m.group, m.reference)
     if ref_cell is None:
         return attrs.evolve(row, note=f"no events in the reference group ({m.reference})")
-    ref_n, ref_wide, ref_status = _counts(cube, protection, ref_cell)
-    if None in (n, wide, ref_n, ref_wide):
+    ref_n, ref_wide, _ref_status = _counts(cube, protection, ref_cell)
+    if n is None or wide is None or ref_n is None or ref_wide is None:
         return attrs.evolve(row, suppressed=status or "derived")
-    assert n is not None and wide is not None and ref_n is not None and ref_wide is not None  # noqa: S101
     if wide == 0 or ref_wide == 0 or ref_n == 0:
         return attrs.evolve(row, note="no events in this group or the reference group")
     low, high = ci.risk_ratio_interval(n, wide, ref_n, ref_wide, m.interval.level)

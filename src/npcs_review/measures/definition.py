@@ -45,7 +45,9 @@ Statistic = Literal[
 ]
 
 #: Which statistics divide by the child population, and which by a wider set of events.
-NEEDS_POPULATION: frozenset[str] = frozenset({"rate", "disproportionality_index", "disparity_index"})
+NEEDS_POPULATION: frozenset[str] = frozenset(
+    {"rate", "disproportionality_index", "disparity_index"}
+)
 NEEDS_DENOMINATOR: frozenset[str] = frozenset({"proportion", "relative_rate_index"})
 
 
@@ -240,8 +242,9 @@ def _iter_files(folder: Path | Any) -> Iterator[Any]:
 
 
 def load_measures(*folders: Path) -> Mapping[str, MeasureFile]:
-    """Load the packaged measures plus any in ``folders`` (a jurisdiction's own; ids must be
-    new). Every problem in every file is reported at once.
+    """Load the packaged measures plus any in ``folders`` (a jurisdiction's own, new ids).
+
+    Every problem in every file is reported at once.
 
     Raises:
         DefinitionError: with every problem found.
@@ -255,13 +258,17 @@ def load_measures(*folders: Path) -> Mapping[str, MeasureFile]:
     roots += [(Path(f), str(f)) for f in folders]
     for root, label in roots:
         for entry in _iter_files(root):
-            file = f"{label}/{entry.name}" if label == "definitions" else str(Path(label, entry.name))
+            file = (
+                f"{label}/{entry.name}" if label == "definitions" else str(Path(label, entry.name))
+            )
             model = _read(entry, file, MeasureFile, problems, trusted=label == "definitions")
             if model is None:
                 continue
             if model.id != entry.name.removesuffix(".yaml"):
                 problems.append(
-                    Problem("NPR-D003", f"id {model.id!r} does not equal the file name", "/id", file)
+                    Problem(
+                        "NPR-D003", f"id {model.id!r} does not equal the file name", "/id", file
+                    )
                 )
             elif model.id in found:
                 problems.append(
@@ -276,7 +283,9 @@ def load_measures(*folders: Path) -> Mapping[str, MeasureFile]:
                 found[model.id] = model
     if problems:
         raise DefinitionError(problems)
-    return dict(sorted(found.items(), key=lambda kv: (_SECTIONS.index(kv[1].section), kv[1].order, kv[0])))
+    return dict(
+        sorted(found.items(), key=lambda kv: (_SECTIONS.index(kv[1].section), kv[1].order, kv[0]))
+    )
 
 
 _SECTIONS = ["incidents", "involvement", "reviews", "disparity", "learning", "actions"]

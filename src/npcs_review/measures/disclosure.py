@@ -1,5 +1,7 @@
-"""Disclosure control of published count tables: primary and complementary suppression, and
-the linear-programming audit that proves no suppressed cell can be recomputed.
+"""Disclosure control of published count tables, proven by a linear-programming audit.
+
+Primary and complementary suppression, and an audit showing no suppressed cell can be
+recomputed from what is published.
 
 A :class:`Cube` holds the counts of one set of events over *micro cells* (every combination
 of the levels of its dimensions). The tables published from it are sums of micro cells: each
@@ -87,7 +89,7 @@ class Cube:
                         found[(cell, a)] = None
         out = []
         for cell, a in found:
-            children = tuple(cell[:a] + (v,) + cell[a + 1 :] for v in range(len(self.levels[a])))
+            children = tuple((*cell[:a], v, *cell[a + 1 :]) for v in range(len(self.levels[a])))
             out.append((cell, children))
         return out
 
@@ -164,8 +166,11 @@ class Protection:
 
 
 def _choose(cube: Cube, candidates: Sequence[Cell], needed: int, parent: Cell) -> Cell | None:
-    """The cell to suppress next among ``candidates``: children before the margin; among
-    them the smallest value that gives ``needed`` room, else the largest value."""
+    """The cell to suppress next among ``candidates``.
+
+    Children before the margin; among them the smallest value that gives ``needed`` room,
+    else the largest value.
+    """
     if not candidates:
         return None
     children = [c for c in candidates if c != parent] or list(candidates)
@@ -195,37 +200,69 @@ def protect(cube: Cube, *, forced: Iterable[Cell] = ()) -> Protection:
         raise ValueError(msg)
     cells = cube.cells()
     relations = cube.relations()
+    member_of: dict[Cell, list[int]] = {}
+    for i, (parent, children) in enumerate(relations):
+        for m in (parent, *children):
+            member_of.setdefault(m, []).append(i)
     hidden = {c for c in cells if cube.is_hidden(c)}
     primary = {c for c in cells if 0 < cube.value(c) < cube.threshold(c)}
     primary |= {c for c in forced if c in set(cells)}
     complementary: set[Cell] = set()
     intervals: dict[Cell, tuple[float, float]] = {}
+    # Publishing fewer cells only widens intervals, so a cell that passed the audit stays
+    # safe: each round audits only the cells suppressed since, and those that failed.
+    pending: set[Cell] = set()
+    rounds = 0
     for rounds in range(1, MAX_ROUNDS + 1):
+        before = primary | complementary
         _relation_rule(cube, relations, primary, complementary, hidden)
-        protected = sorted(primary | complementary)
-        intervals = audit(cube, known=set(cells) - primary - complementary - hidden, cells=protected)
-        failing = [c for c in protected if intervals[c][1] - intervals[c][0] < _need(cube, c)]
+        pending |= (primary | complementary) - set(intervals) | (primary | complementary) - before
+        known = set(cells) - primary - complementary - hidden
+        intervals.update(audit(cube, known=known, cells=sorted(pending)))
+        failing = sorted(c for c in pending if intervals[c][1] - intervals[c][0] < _need(cube, c))
         if not failing:
             return Protection(frozenset(primary), frozenset(complementary), intervals, rounds)
+        pending = set(failing)
         added = False
         for cell in failing:
-            for parent, children in relations:
-                members = (parent, *children)
-                if cell not in members:
-                    continue
-                open_ = [
-                    m for m in members if m not in primary | complementary | hidden
-                ]
-                pick = _choose(cube, open_, _need(cube, cell), parent)
-                if pick is not None:
-                    complementary.add(pick)
-                    added = True
-                    break
-            if added:
-                break
-        if not added:  # every relation of a failing cell is already fully suppressed
+            pick = _widen(cube, cell, relations, member_of, primary | complementary | hidden)
+            if pick is not None and pick not in complementary:
+                complementary.add(pick)
+                pending.add(pick)
+                added = True
+        if not added:  # nothing left to suppress around the failing cells
             break
     return Protection(frozenset(primary), frozenset(complementary), intervals, rounds)
+
+
+def _widen(
+    cube: Cube,
+    cell: Cell,
+    relations: list[tuple[Cell, tuple[Cell, ...]]],
+    member_of: Mapping[Cell, list[int]],
+    unknown: set[Cell],
+) -> Cell | None:
+    """The next cell to suppress for ``cell``.
+
+    It is taken from the nearest relation (searching outwards through already unknown cells)
+    that still has a published member.
+    """
+    seen = {cell}
+    frontier = [cell]
+    while frontier:
+        following: list[Cell] = []
+        for current in frontier:
+            for i in member_of.get(current, []):
+                parent, children = relations[i]
+                members = (parent, *children)
+                open_ = [m for m in members if m not in unknown]
+                pick = _choose(cube, open_, _need(cube, cell), parent)
+                if pick is not None:
+                    return pick
+                following += [m for m in members if m not in seen]
+                seen.update(members)
+        frontier = following
+    return None
 
 
 def _need(cube: Cube, cell: Cell) -> int:
@@ -257,7 +294,9 @@ def _relation_rule(
                 changed = True
 
 
-def audit(cube: Cube, *, known: set[Cell], cells: Sequence[Cell]) -> dict[Cell, tuple[float, float]]:
+def audit(
+    cube: Cube, *, known: set[Cell], cells: Sequence[Cell]
+) -> dict[Cell, tuple[float, float]]:
     """The attacker's feasible interval for each of ``cells``, given the ``known`` cells.
 
     Solves ``min`` and ``max`` of the cell's sum of micro cells subject to every known cell's

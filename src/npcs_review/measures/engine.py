@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from npcs_review.measures.definition import NEEDS_DENOMINATOR, Filter, MeasureFile
+from npcs_review.measures.definition import Filter, MeasureFile
 from npcs_review.measures.sources import DIMENSIONS, SOURCES
 
 __all__ = ["CubeSpec", "Scope", "cube_expression", "plan"]
@@ -67,22 +67,26 @@ class CubeSpec:
 
     @property
     def identity(self) -> str:
-        """The events counted, as a stable string (cells of cubes with equal identity and
-        assignment are the same numbers)."""
+        """The events counted, as a stable string.
+
+        Cells of cubes with equal identity and assignment are the same numbers.
+        """
         return _filters_key(self.source, self.where, self.facet)
 
     @property
     def numerator_identity(self) -> str:
         """The numerator's events (for a proportion), as a stable string."""
         if self.split_source and self.split_source != self.source:
-            return json.dumps([_filters_key(self.split_source, self.split or (), self.facet),
-                               self.identity])
+            return json.dumps(
+                [_filters_key(self.split_source, self.split or (), self.facet), self.identity]
+            )
         return _filters_key(self.source, self.where + (self.split or ()), self.facet)
 
 
 def _canonical(filters: Iterable[Filter]) -> list[str]:
-    return sorted(json.dumps(f.model_dump(by_alias=True, exclude_none=True), sort_keys=True)
-                  for f in filters)
+    return sorted(
+        json.dumps(f.model_dump(by_alias=True, exclude_none=True), sort_keys=True) for f in filters
+    )
 
 
 def _filters_key(source: str, filters: Iterable[Filter], facet: str | None) -> str:
@@ -97,11 +101,11 @@ def plan(measures: Sequence[MeasureFile]) -> tuple[list[CubeSpec], dict[str, int
     """Group measures into cubes: returns the cubes and, per measure id, its cube's index."""
     groups: dict[str, list[MeasureFile]] = {}
     for m in measures:
-        assert m.numerator.source is not None  # noqa: S101 - validated
+        assert m.numerator.source is not None
         numerator = _filters_key(m.numerator.source, m.numerator.where, m.facet)
         den = m.denominator_set
         if den is not None:
-            assert den.source is not None  # noqa: S101 - filled in by denominator_set
+            assert den.source is not None
             key = json.dumps(["split", _filters_key(den.source, den.where, m.facet), numerator])
         else:
             key = json.dumps([m.statistic == "co_occurrence", numerator])
@@ -114,17 +118,27 @@ def plan(measures: Sequence[MeasureFile]) -> tuple[list[CubeSpec], dict[str, int
         tables = _ordered_tables(t for m in members for t in m.tables)
         dims = _ordered(d for t in tables for d in t)
         source = first.numerator.source
-        assert source is not None  # noqa: S101 - validated
+        assert source is not None
         den = first.denominator_set
         if den is not None:
-            assert den.source is not None  # noqa: S101
+            assert den.source is not None
             spec = CubeSpec(
-                den.source, tuple(den.where), tuple(first.numerator.where), first.facet, dims,
-                tables, split_source=source,
+                den.source,
+                tuple(den.where),
+                tuple(first.numerator.where),
+                first.facet,
+                dims,
+                tables,
+                split_source=source,
             )
         else:
             spec = CubeSpec(
-                source, tuple(first.numerator.where), None, first.facet, dims, tables,
+                source,
+                tuple(first.numerator.where),
+                None,
+                first.facet,
+                dims,
+                tables,
                 pairs=first.statistic == "co_occurrence",
             )
         for m in members:
@@ -182,7 +196,7 @@ def cube_expression(
     sources: Mapping[str, Any],
     thresholds: Any,
     *,
-    scope: Scope = Scope(),
+    scope: Scope | None = None,
     default_threshold: int,
 ) -> Any:
     """The Ibis expression that counts ``spec``'s events per cell.
@@ -201,6 +215,7 @@ def cube_expression(
     """
     import ibis  # noqa: PLC0415
 
+    scope = scope or Scope()
     key = SOURCES[spec.source].key
     dims = list(spec.dims)
     facet_here = spec.facet is not None and spec.facet in SOURCES[spec.source].columns
@@ -208,7 +223,7 @@ def cube_expression(
     keep = [*columns, spec.facet] if facet_here and spec.facet else columns
     table = _events(sources, spec.source, spec.where, scope, keep)
     if spec.pairs:
-        assert spec.facet is not None  # noqa: S101 - validated
+        assert spec.facet is not None
         first = table.select(key, *columns, first=table[spec.facet]).distinct()
         second = table.select(_key2=table[key], second=table[spec.facet]).distinct()
         table = first.join(
@@ -267,9 +282,7 @@ def _with_numerator(
     if not groups:
         return denominator.cross_join(numerator)
     right = numerator.rename({f"_r_{g}": g for g in groups})
-    joined = denominator.left_join(
-        right, [denominator[g] == right[f"_r_{g}"] for g in groups]
-    )
+    joined = denominator.left_join(right, [denominator[g] == right[f"_r_{g}"] for g in groups])
     return joined.select(
         *groups,
         "n",

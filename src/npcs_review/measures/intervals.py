@@ -3,8 +3,8 @@
 Each function returns ``(low, high)`` and never raises on edge cases: a zero count or an
 empty denominator gives the limits the method defines (or ``None`` where none exists).
 
-- Poisson count: Garwood (1936), *Biometrika* 28:437-442 — ``L = ½χ²(α/2; 2x)``,
-  ``U = ½χ²(1-α/2; 2x+2)``; ``L = 0`` when ``x = 0``.
+- Poisson count: Garwood (1936), *Biometrika* 28:437-442 — ``L = ½chi2(a/2; 2x)``,
+  ``U = ½chi2(1-a/2; 2x+2)``; ``L = 0`` when ``x = 0``.
 - Proportion: Clopper & Pearson (1934), *Biometrika* 26:404-413, through SciPy's
   ``binomtest(...).proportion_ci(method="exact")``.
 - Ratio of two Poisson rates: exact conditional method — given ``x1 + x2``, ``x1`` is binomial
@@ -40,8 +40,7 @@ def poisson_interval(count: int, level: float = 0.95) -> tuple[float, float]:
 
 
 def proportion_interval(successes: int, trials: int, level: float = 0.95) -> Interval:
-    """Exact (Clopper-Pearson) limits for a binomial proportion; ``None`` when there are no
-    trials."""
+    """Exact (Clopper-Pearson) limits for a binomial proportion (``None`` without trials)."""
     if trials <= 0:
         return None, None
     ci = stats.binomtest(successes, trials).proportion_ci(confidence_level=level, method="exact")
@@ -69,8 +68,11 @@ def rate_ratio_interval(
 def risk_ratio_interval(
     cases1: int, total1: int, cases2: int, total2: int, level: float = 0.95
 ) -> Interval:
-    """Katz log limits for ``(cases1/total1) / (cases2/total2)``; ``(0, None)`` (no upper
-    limit) when either group has no cases, as the method cannot be computed there."""
+    """Katz log limits for ``(cases1/total1) / (cases2/total2)``.
+
+    ``(0, None)`` (no upper limit) when either group has no cases: the method cannot be
+    computed there.
+    """
     if total1 <= 0 or total2 <= 0:
         return None, None
     if cases1 == 0 or cases2 == 0:

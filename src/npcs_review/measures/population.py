@@ -1,5 +1,6 @@
-"""Child population denominators: a user's table of jurisdiction, year, age group, sex, race and
-ethnicity, and population.
+"""Child population denominators, from the user's table.
+
+The table gives jurisdiction, year, age group, sex, race and ethnicity, and population.
 
 A row may give ``all`` for a dimension (a total over it): a table can then hold totals by
 jurisdiction and year and, separately, counts by race and ethnicity. A cell's population is
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -93,7 +95,7 @@ class Population:
                 continue
             total = 0.0
             for level in levels:
-                part = self._lookup(key[:i] + (level,) + key[i + 1 :], scope, memo)
+                part = self._lookup((*key[:i], level, *key[i + 1 :]), scope, memo)
                 if part is None:
                     break
                 total += part
@@ -120,7 +122,11 @@ def read_population(path: str | Path) -> Population:
         raise PopulationError([Problem("NPR-R001", "the population table is not a file", "", name)])
     if path.stat().st_size > MAX_BYTES:
         raise PopulationError(
-            [Problem("NPR-F007", f"the population table is larger than {MAX_BYTES:,} bytes", "", name)]
+            [
+                Problem(
+                    "NPR-F007", f"the population table is larger than {MAX_BYTES:,} bytes", "", name
+                )
+            ]
         )
     if path.suffix.lower() == ".parquet":
         import pyarrow.parquet as pq  # noqa: PLC0415
@@ -175,7 +181,7 @@ def _parse(name: str, header: list[str], records: list[tuple[int, dict[str, str]
             value = float(raw)
         except ValueError:
             value = -1.0
-        if not raw or value < 0 or value != value or value == float("inf"):
+        if not raw or not math.isfinite(value) or value < 0:
             problems.append(
                 Problem(
                     "NPR-R001",

@@ -1,6 +1,6 @@
 """The source relations measures count from, and the dimensions they break down by.
 
-A *source* is one relation with one row per unit (incident, incident × definition, review
+A *source* is one relation with one row per unit (incident, incident by definition, review
 factor, recommendation …) and standard column names; measures (data) name a source and filter
 its columns. :func:`pool_sources` builds every source as an Ibis expression over the pooled
 database's tables — the one place that knows the pool's layout. A new source (for example

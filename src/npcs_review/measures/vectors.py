@@ -39,8 +39,7 @@ class VectorFailure:
 
 
 def source_tables(rows: Mapping[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    """Arrow tables for each source, with every column of the source (missing ones null;
-    ``year`` as an integer, everything else text)."""
+    """Arrow tables for each source with all its columns (missing: null; ``year``: integer)."""
     import pyarrow as pa  # noqa: PLC0415
 
     out = {}
@@ -52,7 +51,9 @@ def source_tables(rows: Mapping[str, list[dict[str, Any]]]) -> dict[str, Any]:
             if column == "year":
                 columns[column] = pa.array(values, pa.int64())
             else:
-                columns[column] = pa.array([None if v is None else str(v) for v in values], pa.string())
+                columns[column] = pa.array(
+                    [None if v is None else str(v) for v in values], pa.string()
+                )
         out[name] = pa.table(columns)
     return out
 
@@ -81,8 +82,9 @@ def run_vector(
         name: load(f"v{run}_{name}", table) for name, table in source_tables(vector.rows).items()
     }
     years = sorted({int(r["year"]) for rs in vector.rows.values() for r in rs if "year" in r})
-    jurisdictions = {str(r["jurisdiction"]) for rs in vector.rows.values() for r in rs
-                     if "jurisdiction" in r}
+    jurisdictions = {
+        str(r["jurisdiction"]) for rs in vector.rows.values() for r in rs if "jurisdiction" in r
+    }
     levels = {"jurisdiction": tuple(sorted(jurisdictions | set(vector.thresholds)))}
     population = None
     if vector.population:
