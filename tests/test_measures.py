@@ -4,6 +4,7 @@ vectors on DuckDB, and population denominators."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -11,7 +12,13 @@ import pytest
 
 from npcs_review.errors import DefinitionError
 from npcs_review.measures import intervals as ci
-from npcs_review.measures.definition import Expected, MeasureFile, MeasureVector, load_measures
+from npcs_review.measures.definition import (
+    Expected,
+    MeasureFile,
+    MeasureVector,
+    Statistic,
+    load_measures,
+)
 from npcs_review.measures.population import Population, PopulationError, read_population
 from npcs_review.measures.vectors import check_vector, run_vector
 
@@ -87,16 +94,7 @@ def test_intervals_at_the_edges() -> None:
 
 def test_packaged_measures_cover_the_issue() -> None:
     """Every kind of measure the partnership report needs is defined, with sources."""
-    statistics = {m.statistic for m in MEASURES.values()}
-    assert statistics == {
-        "count",
-        "rate",
-        "proportion",
-        "disproportionality_index",
-        "disparity_index",
-        "relative_rate_index",
-        "co_occurrence",
-    }
+    assert {m.statistic for m in MEASURES.values()} == set(get_args(Statistic))
     for term in ("maltreatment_fatality", "near_fatality", "serious_injury"):
         rate = MEASURES[f"{term}_rate"]
         assert rate.facet == "basis"

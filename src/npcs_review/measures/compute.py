@@ -315,6 +315,222 @@ def _status(cell: Cell, protection: Protection) -> Suppression:
     return None
 
 
+@attrs.frozen
+class _Stats:
+    """One measure on one protected cube: computes each published cell's row."""
+
+    m: MeasureFile
+    cube: Cube
+    protection: Protection
+    population: Population | None
+    scope_levels: Mapping[str, Sequence[str]]
+
+    def with_level(self, cell: Cell, dim: str, level: str | None) -> Cell | None:
+        """``cell`` with ``dim`` set to ``level`` (``None``: all); ``None`` if absent."""
+        axis = self.cube.dims.index(dim)
+        if level is None:
+            return (*cell[:axis], ALL, *cell[axis + 1 :])
+        levels = self.cube.levels[axis]
+        if level not in levels:
+            return None
+        return (*cell[:axis], levels.index(level), *cell[axis + 1 :])
+
+    def counts(self, cell: Cell) -> tuple[int | None, int | None, Suppression]:
+        """(numerator, wider count, status) of a cell; a proportion's numerator is its split."""
+        cube, protection = self.cube, self.protection
+        if _SPLIT in cube.dims:
+            num = self.with_level(cell, _SPLIT, _NUMERATOR)
+            if num is None:  # pragma: no cover - the split levels are fixed
+                return None, None, "derived"
+            own, whole = _status(num, protection), _status(cell, protection)
+            n = None if own else cube.value(num)
+            big = None if whole else cube.value(cell)
+            return n, big, own or ("derived" if whole else None)
+        status = _status(cell, protection)
+        return (None if status else cube.value(cell)), None, status
+
+    def people(self, cell: Cell) -> float | None:
+        """The child population of ``cell`` (``None``: not given or missing)."""
+        if self.population is None:
+            return None
+        return self.population.total(self.cube.label(cell), self.scope_levels)
+
+    def row(self, cell: Cell, dims: tuple[str, ...]) -> ResultRow:
+        """The published row of ``cell`` in a table over ``dims``."""
+        m = self.m
+        label = self.cube.label(cell)
+        count, wider, status = self.counts(cell)
+        row = ResultRow(tuple((d, label[d]) for d in dims), count, suppressed=status)
+        if m.statistic in {"count", "rate", "proportion"}:
+            return self._change(cell, dims, self._simple(cell, row, count, wider, status))
+        if m.group is None or label.get(m.group) is None:  # the groups' total: counts only
+            return attrs.evolve(row, denominator=None if wider is None else float(wider))
+        if m.statistic == "disproportionality_index":
+            return self._disproportionality(cell, row)
+        if m.statistic == "disparity_index":
+            return self._disparity(cell, row)
+        return self._relative_rate(cell, row)
+
+    def _simple(
+        self, cell: Cell, row: ResultRow, count: int | None, wider: int | None, status: Suppression
+    ) -> ResultRow:
+        m = self.m
+        level, method = m.interval.level, m.interval.method
+        if m.statistic == "count":
+            if count is None:
+                return row
+            low, high = ci.poisson_interval(count, level) if method != "none" else (None, None)
+            return attrs.evolve(
+                row, value=float(count), low=low, high=high, unstable=count < m.min_stable_count
+            )
+        if m.statistic == "rate":
+            pop = self.people(cell)
+            if count is None or self.population is None:
+                return attrs.evolve(row, denominator=pop)
+            if pop is None or pop <= 0:
+                return attrs.evolve(row, note="no population for this cell in the population table")
+            low, high = ci.poisson_interval(count, level)
+            return attrs.evolve(
+                row,
+                denominator=pop,
+                value=m.per * count / pop,
+                low=m.per * low / pop,
+                high=m.per * high / pop,
+                unstable=count < m.min_stable_count,
+            )
+        row = attrs.evolve(row, denominator=None if wider is None else float(wider))
+        if count is None or wider is None:
+            return attrs.evolve(row, suppressed=status or "derived")
+        if wider == 0:
+            return attrs.evolve(row, note="no events in the denominator")
+        low_p, high_p = ci.proportion_interval(count, wider, level)
+        return attrs.evolve(
+            row,
+            value=m.per * count / wider,
+            low=None if low_p is None else m.per * low_p,
+            high=None if high_p is None else m.per * high_p,
+            unstable=wider < m.min_stable_count,
+        )
+
+    def _change(self, cell: Cell, dims: tuple[str, ...], row: ResultRow) -> ResultRow:
+        """Add the change from the previous year (both years published)."""
+        m, cube = self.m, self.cube
+        if m.change != "previous_year" or "year" not in dims or row.value is None:
+            return row
+        year = cube.label(cell)["year"]
+        prev = (
+            self.with_level(cell, "year", str(int(year) - 1)) if year and year.isdigit() else None
+        )
+        if prev is None:
+            return row
+        count, wider, status = self.counts(prev)
+        before = self._simple(
+            prev, ResultRow(row.cell, count, suppressed=status), count, wider, status
+        )
+        if before.value is None or before.count is None or row.count is None:
+            return row
+        level = m.interval.level
+        if m.statistic == "proportion" and before.denominator and row.denominator:
+            low, high = ci.risk_ratio_interval(
+                row.count, int(row.denominator), before.count, int(before.denominator), level
+            )
+        else:
+            low, high = ci.rate_ratio_interval(
+                row.count, row.denominator or 1.0, before.count, before.denominator or 1.0, level
+            )
+        return attrs.evolve(
+            row,
+            change=row.value - before.value,
+            change_ratio=row.value / before.value if before.value else None,
+            change_low=low,
+            change_high=high,
+        )
+
+    def _disproportionality(self, cell: Cell, row: ResultRow) -> ResultRow:
+        """The group's share of events over its share of children.
+
+        Interval: Clopper-Pearson on the share of events, divided by the population share.
+        """
+        m = self.m
+        assert m.group is not None
+        total_cell = self.with_level(cell, m.group, None)
+        assert total_cell is not None
+        total = self.counts(total_cell)[0]
+        pop_group, pop_total = self.people(cell), self.people(total_cell)
+        row = attrs.evolve(row, denominator=pop_group)
+        if row.count is None or total is None:
+            return attrs.evolve(row, suppressed=row.suppressed or "derived")
+        if self.population is None:
+            return row
+        if not pop_group or not pop_total:
+            return attrs.evolve(row, note="no population for this group in the population table")
+        if total == 0:
+            return attrs.evolve(row, note="no events")
+        share = pop_group / pop_total
+        low, high = ci.proportion_interval(row.count, total, m.interval.level)
+        return attrs.evolve(
+            row,
+            value=(row.count / total) / share,
+            low=None if low is None else low / share,
+            high=None if high is None else high / share,
+            unstable=row.count < m.min_stable_count,
+        )
+
+    def _reference(self, cell: Cell) -> Cell | None:
+        assert self.m.group is not None
+        assert self.m.reference is not None
+        return self.with_level(cell, self.m.group, self.m.reference)
+
+    def _disparity(self, cell: Cell, row: ResultRow) -> ResultRow:
+        """The group's rate over the reference group's, exact conditional interval."""
+        m = self.m
+        ref_cell = self._reference(cell)
+        pop = self.people(cell)
+        row = attrs.evolve(row, denominator=pop)
+        if ref_cell is None:
+            return attrs.evolve(row, note=f"no events in the reference group ({m.reference})")
+        ref_count = self.counts(ref_cell)[0]
+        if row.count is None or ref_count is None:
+            return attrs.evolve(row, suppressed=row.suppressed or "derived")
+        if self.population is None:
+            return row
+        ref_pop = self.people(ref_cell)
+        if not pop or not ref_pop:
+            return attrs.evolve(row, note="no population for this group or the reference group")
+        if ref_count == 0:
+            return attrs.evolve(row, note=f"no events in the reference group ({m.reference})")
+        low, high = ci.rate_ratio_interval(row.count, pop, ref_count, ref_pop, m.interval.level)
+        return attrs.evolve(
+            row,
+            value=(row.count / pop) / (ref_count / ref_pop),
+            low=low,
+            high=high,
+            unstable=min(row.count, ref_count) < m.min_stable_count,
+        )
+
+    def _relative_rate(self, cell: Cell, row: ResultRow) -> ResultRow:
+        """The group's rate at this stage over the previous, relative to the reference's (Katz)."""
+        m = self.m
+        n, wide, status = self.counts(cell)
+        row = attrs.evolve(row, denominator=None if wide is None else float(wide))
+        ref_cell = self._reference(cell)
+        if ref_cell is None:
+            return attrs.evolve(row, note=f"no events in the reference group ({m.reference})")
+        ref_n, ref_wide, _ = self.counts(ref_cell)
+        if n is None or wide is None or ref_n is None or ref_wide is None:
+            return attrs.evolve(row, suppressed=status or "derived")
+        if wide == 0 or ref_wide == 0 or ref_n == 0:
+            return attrs.evolve(row, note="no events in this group or the reference group")
+        low, high = ci.risk_ratio_interval(n, wide, ref_n, ref_wide, m.interval.level)
+        return attrs.evolve(
+            row,
+            value=(n / wide) / (ref_n / ref_wide),
+            low=low,
+            high=high,
+            unstable=min(n, ref_n) < m.min_stable_count,
+        )
+
+
 def _measure_result(
     m: MeasureFile,
     cubes: list[tuple[_Built, Protection]],
@@ -333,9 +549,7 @@ def _measure_result(
         cube = built.cube
         if built.spec.pairs:
             tables.append(_pairs_table(m, cube, protection))
-            audit.append(
-                (built.facet or "", len(protection.suppressed), len(protection.suppressed), 0.0)
-            )
+            audit.append((built.facet or "", len(protection.suppressed), 0, 0.0))
             continue
         scope_levels: dict[str, Sequence[str]] = {
             d: cube.levels[cube.dims.index(d)] for d in ("jurisdiction", "year") if d in cube.dims
@@ -351,11 +565,12 @@ def _measure_result(
                 min(widths) if widths else 0.0,
             )
         )
+        stats = _Stats(m, cube, protection, population, scope_levels)
         for table in m.tables:
             dims = tuple(d for d in built.spec.dims if d in table)
             axes = [cube.dims.index(d) for d in dims]
             rows = [
-                _row(m, cube, protection, cell, dims, population, scope_levels)
+                stats.row(cell, dims)
                 for cell in cube._table_cells(axes)
                 if _SPLIT not in cube.dims or cell[cube.dims.index(_SPLIT)] == ALL
             ]
@@ -386,250 +601,7 @@ def _pairs_table(m: MeasureFile, cube: Cube, protection: Protection) -> ResultTa
                 count,
                 value=None if count is None else float(count),
                 suppressed=status,
-                unstable=False,
             )
         )
     rows.sort(key=lambda r: (-(r.count or 0), r.suppressed is not None, r.cell))
     return ResultTable(None, (facet, "with"), tuple(rows))
-
-
-def _with(cube: Cube, cell: Cell, dim: str, level: str | None) -> Cell | None:
-    """``cell`` with ``dim`` set to ``level`` (``None``: all); ``None`` if the level is absent."""
-    axis = cube.dims.index(dim)
-    if level is None:
-        return (*cell[:axis], ALL, *cell[axis + 1 :])
-    levels = cube.levels[axis]
-    if level not in levels:
-        return None
-    return (*cell[:axis], levels.index(level), *cell[axis + 1 :])
-
-
-def _counts(
-    cube: Cube, protection: Protection, cell: Cell
-) -> tuple[int | None, int | None, Suppression]:
-    """(numerator, denominator count, status) of a cell (a proportion's numerator: its split)."""
-    if _SPLIT in cube.dims:
-        num = _with(cube, cell, _SPLIT, _NUMERATOR)
-        assert num is not None
-        own, whole = _status(num, protection), _status(cell, protection)
-        n = None if own else cube.value(num)
-        big = None if whole else cube.value(cell)
-        return n, big, own or ("derived" if whole else None)
-    status = _status(cell, protection)
-    return (None if status else cube.value(cell)), None, status
-
-
-def _row(
-    m: MeasureFile,
-    cube: Cube,
-    protection: Protection,
-    cell: Cell,
-    dims: tuple[str, ...],
-    population: Population | None,
-    scope_levels: Mapping[str, Sequence[str]],
-) -> ResultRow:
-    label = cube.label(cell)
-    shown = tuple((d, label[d]) for d in dims)
-    stat = m.statistic
-    count, wider, status = _counts(cube, protection, cell)
-    level = m.interval.level
-    method = m.interval.method
-    row = ResultRow(shown, count, suppressed=status)
-    if stat == "count":
-        if count is None:
-            return row
-        low, high = ci.poisson_interval(count, level) if method != "none" else (None, None)
-        row = attrs.evolve(
-            row, value=float(count), low=low, high=high, unstable=count < m.min_stable_count
-        )
-        return _change(m, cube, protection, cell, row, population, scope_levels)
-    if stat == "rate":
-        pop = _population(population, label, scope_levels)
-        if count is None or population is None:
-            return attrs.evolve(row, denominator=pop)
-        if pop is None or pop <= 0:
-            return attrs.evolve(row, note="no population for this cell in the population table")
-        low, high = ci.poisson_interval(count, level) if method != "none" else (None, None)
-        row = attrs.evolve(
-            row,
-            denominator=pop,
-            value=m.per * count / pop,
-            low=None if low is None else m.per * low / pop,
-            high=None if high is None else m.per * high / pop,
-            unstable=count < m.min_stable_count,
-        )
-        return _change(m, cube, protection, cell, row, population, scope_levels)
-    if stat == "proportion":
-        row = attrs.evolve(row, denominator=None if wider is None else float(wider))
-        if count is None or wider is None:
-            return attrs.evolve(row, count=count, suppressed=status or "derived")
-        if wider == 0:
-            return attrs.evolve(row, note="no events in the denominator")
-        low, high = ci.proportion_interval(count, wider, level)
-        row = attrs.evolve(
-            row,
-            value=m.per * count / wider,
-            low=None if low is None else m.per * low,
-            high=None if high is None else m.per * high,
-            unstable=wider < m.min_stable_count,
-        )
-        return _change(m, cube, protection, cell, row, population, scope_levels)
-    assert m.group is not None
-    if label.get(m.group) is None:  # the total row of the groups: its count only
-        return attrs.evolve(row, denominator=None if wider is None else float(wider))
-    if stat == "disproportionality_index":
-        return _disproportionality(m, cube, protection, cell, row, population, scope_levels)
-    if stat == "disparity_index":
-        return _disparity(m, cube, protection, cell, row, population, scope_levels)
-    return _relative_rate(m, cube, protection, cell, row)
-
-
-def _population(
-    population: Population | None,
-    label: Mapping[str, str | None],
-    scope_levels: Mapping[str, Sequence[str]],
-) -> float | None:
-    if population is None:
-        return None
-    return population.total(label, scope_levels)
-
-
-def _change(
-    m: MeasureFile,
-    cube: Cube,
-    protection: Protection,
-    cell: Cell,
-    row: ResultRow,
-    population: Population | None,
-    scope_levels: Mapping[str, Sequence[str]],
-) -> ResultRow:
-    """Add the change from the previous year (both years published)."""
-    if m.change != "previous_year" or "year" not in cube.dims or row.value is None:
-        return row
-    year = cube.label(cell)["year"]
-    if year is None or not year.isdigit():
-        return row
-    prev = _with(cube, cell, "year", str(int(year) - 1))
-    if prev is None:
-        return row
-    before = _row(
-        m, cube, protection, prev, tuple(d for d, _ in row.cell), population, scope_levels
-    )
-    if before.value is None or before.count is None or row.count is None:
-        return row
-    ratio = row.value / before.value if before.value else None
-    if m.statistic == "proportion" and before.denominator and row.denominator:
-        low, high = ci.risk_ratio_interval(
-            row.count, int(row.denominator), before.count, int(before.denominator), m.interval.level
-        )
-    else:
-        base, base_before = row.denominator or 1.0, before.denominator or 1.0
-        low, high = ci.rate_ratio_interval(
-            row.count, base, before.count, base_before, m.interval.level
-        )
-    return attrs.evolve(
-        row, change=row.value - before.value, change_ratio=ratio, change_low=low, change_high=high
-    )
-
-
-def _disproportionality(
-    m: MeasureFile,
-    cube: Cube,
-    protection: Protection,
-    cell: Cell,
-    row: ResultRow,
-    population: Population | None,
-    scope_levels: Mapping[str, Sequence[str]],
-) -> ResultRow:
-    """The group's share of events over its share of children.
-
-    Interval: Clopper-Pearson on the share of events, divided by the population share.
-    """
-    assert m.group is not None
-    total_cell = _with(cube, cell, m.group, None)
-    assert total_cell is not None
-    total, _, _total_status = _counts(cube, protection, total_cell)
-    label = cube.label(cell)
-    pop_group = _population(population, label, scope_levels)
-    pop_total = _population(population, cube.label(total_cell), scope_levels)
-    row = attrs.evolve(row, denominator=pop_group)
-    if row.count is None or total is None:
-        return attrs.evolve(row, suppressed=row.suppressed or "derived")
-    if population is None:
-        return row
-    if not pop_group or not pop_total:
-        return attrs.evolve(row, note="no population for this group in the population table")
-    if total == 0:
-        return attrs.evolve(row, note="no events")
-    share = pop_group / pop_total
-    low, high = ci.proportion_interval(row.count, total, m.interval.level)
-    return attrs.evolve(
-        row,
-        value=(row.count / total) / share,
-        low=None if low is None else low / share,
-        high=None if high is None else high / share,
-        unstable=row.count < m.min_stable_count,
-    )
-
-
-def _disparity(
-    m: MeasureFile,
-    cube: Cube,
-    protection: Protection,
-    cell: Cell,
-    row: ResultRow,
-    population: Population | None,
-    scope_levels: Mapping[str, Sequence[str]],
-) -> ResultRow:
-    """(group's rate) / (reference group's rate), exact conditional interval."""
-    assert m.group is not None
-    assert m.reference is not None
-    ref_cell = _with(cube, cell, m.group, m.reference)
-    pop = _population(population, cube.label(cell), scope_levels)
-    row = attrs.evolve(row, denominator=pop)
-    if ref_cell is None:
-        return attrs.evolve(row, note=f"no events in the reference group ({m.reference})")
-    ref_count, _, _ref_status = _counts(cube, protection, ref_cell)
-    if row.count is None or ref_count is None:
-        return attrs.evolve(row, suppressed=row.suppressed or "derived")
-    if population is None:
-        return row
-    ref_pop = _population(population, cube.label(ref_cell), scope_levels)
-    if not pop or not ref_pop:
-        return attrs.evolve(row, note="no population for this group or the reference group")
-    if ref_count == 0:
-        return attrs.evolve(row, note=f"no events in the reference group ({m.reference})")
-    low, high = ci.rate_ratio_interval(row.count, pop, ref_count, ref_pop, m.interval.level)
-    return attrs.evolve(
-        row,
-        value=(row.count / pop) / (ref_count / ref_pop),
-        low=low,
-        high=high,
-        unstable=min(row.count, ref_count) < m.min_stable_count,
-    )
-
-
-def _relative_rate(
-    m: MeasureFile, cube: Cube, protection: Protection, cell: Cell, row: ResultRow
-) -> ResultRow:
-    """(group's rate at this stage over the previous stage) / (the reference group's), Katz."""
-    assert m.group is not None
-    assert m.reference is not None
-    n, wide, status = _counts(cube, protection, cell)
-    row = attrs.evolve(row, denominator=None if wide is None else float(wide))
-    ref_cell = _with(cube, cell, m.group, m.reference)
-    if ref_cell is None:
-        return attrs.evolve(row, note=f"no events in the reference group ({m.reference})")
-    ref_n, ref_wide, _ref_status = _counts(cube, protection, ref_cell)
-    if n is None or wide is None or ref_n is None or ref_wide is None:
-        return attrs.evolve(row, suppressed=status or "derived")
-    if wide == 0 or ref_wide == 0 or ref_n == 0:
-        return attrs.evolve(row, note="no events in this group or the reference group")
-    low, high = ci.risk_ratio_interval(n, wide, ref_n, ref_wide, m.interval.level)
-    return attrs.evolve(
-        row,
-        value=(n / wide) / (ref_n / ref_wide),
-        low=low,
-        high=high,
-        unstable=min(n, ref_n) < m.min_stable_count,
-    )
