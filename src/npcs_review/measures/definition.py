@@ -12,11 +12,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from npcs_review.definitions import Citation, DefinitionId
+from npcs_review._definition_file import (
+    ID_PATTERN,
+    VERSION_PATTERN,
+    Citation,
+    DefinitionModel,
+    read_definition_file,
+)
 from npcs_review.errors import DefinitionError, Problem
 
 __all__ = [
@@ -51,11 +57,10 @@ NEEDS_POPULATION: frozenset[str] = frozenset(
 NEEDS_DENOMINATOR: frozenset[str] = frozenset({"proportion", "relative_rate_index"})
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+DefinitionId = Annotated[str, Field(pattern=ID_PATTERN)]
 
 
-class Filter(_Strict):
+class Filter(DefinitionModel):
     """One condition on a column of the source relation (exactly one operator)."""
 
     column: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -78,7 +83,7 @@ class Filter(_Strict):
         return self
 
 
-class EventSet(_Strict):
+class EventSet(DefinitionModel):
     """The events a measure counts: rows of a source relation that pass every filter."""
 
     source: DefinitionId | None = None
@@ -89,7 +94,7 @@ class EventSet(_Strict):
     numerator's must select a subset of them."""
 
 
-class IntervalSpec(_Strict):
+class IntervalSpec(DefinitionModel):
     """How the interval of the statistic is computed."""
 
     method: Literal[
@@ -103,7 +108,7 @@ class IntervalSpec(_Strict):
     """Confidence level."""
 
 
-class Expected(_Strict):
+class Expected(DefinitionModel):
     """One expected output cell of a test vector."""
 
     cell: dict[str, str | int | None]
@@ -128,7 +133,7 @@ class Expected(_Strict):
     """Expected change of the statistic from the previous year."""
 
 
-class MeasureVector(_Strict):
+class MeasureVector(DefinitionModel):
     """A hand-worked example: source rows in, expected cells out."""
 
     name: str
@@ -145,14 +150,14 @@ class MeasureVector(_Strict):
     """Cells that must come out (others may come out too)."""
 
 
-class MeasureFile(_Strict):
+class MeasureFile(DefinitionModel):
     """A partnership measure."""
 
     kind: Literal["measure"]
     """The kind of definition file (fixed)."""
     id: DefinitionId
     """Equals the file name without extension."""
-    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    version: str = Field(pattern=VERSION_PATTERN)
     """A change in meaning bumps it; the report prints it."""
     title: str
     """Short name."""
@@ -250,7 +255,6 @@ def load_measures(*folders: Path) -> Mapping[str, MeasureFile]:
         DefinitionError: with every problem found.
     """
     from npcs_review._resources import definitions_root  # noqa: PLC0415
-    from npcs_review.registry import _read  # noqa: PLC0415 - the one definition-file reader
 
     problems: list[Problem] = []
     found: dict[str, MeasureFile] = {}
@@ -261,7 +265,9 @@ def load_measures(*folders: Path) -> Mapping[str, MeasureFile]:
             file = (
                 f"{label}/{entry.name}" if label == "definitions" else str(Path(label, entry.name))
             )
-            model = _read(entry, file, MeasureFile, problems, trusted=label == "definitions")
+            model = read_definition_file(
+                entry.read_bytes(), file, MeasureFile, problems, trusted=label == "definitions"
+            )
             if model is None:
                 continue
             if model.id != entry.name.removesuffix(".yaml"):
