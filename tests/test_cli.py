@@ -102,12 +102,10 @@ def test_progress_shows_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> N
 
     screen = Terminal()
     monkeypatch.setattr(sys, "stderr", screen)
-    show = progress(50)
     for done in range(1, 51):
-        show(done)
+        progress(done, 50)
     assert "checked 50/50 files" in screen.getvalue()
     piped = io.StringIO()
     monkeypatch.setattr(sys, "stderr", piped)
-    quiet = progress(50)
-    quiet(50)
+    progress(50, 50)
     assert piped.getvalue() == ""

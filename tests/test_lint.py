@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from npcs_review.io import load_case
-from npcs_review.lint import RULES, lint, to_json, to_sarif, to_text
+from npcs_review.lint import RULES, lint
 from npcs_review.models import Case
 from npcs_review.registry import default_registry, merge_patch
+from npcs_review.render.lint import to_json, to_sarif, to_text
 from tests.conftest import EXAMPLES
 
 BASE = dict(default_registry().base_case)
@@ -417,3 +419,85 @@ def test_every_narrative_field_of_the_model_is_linted() -> None:
     flagged = {f.pointer for f in lint(blamed, select=["blame-language"]).findings}
     assert narrative - attributed <= flagged
     assert len(narrative) > 100
+
+
+def test_rules_run_are_exactly_the_rules_that_ran() -> None:
+    """A preset's `off` rules, ignored rules and unselected rules are not listed as run."""
+    case = Case.model_validate(BASE)
+    every = lint(case)
+    assert every.rules_run == tuple(RULES)
+    drafting = lint(case, preset="drafting")
+    assert "NPR-L501" not in drafting.rules_run
+    assert "NPR-L502" not in drafting.rules_run
+    assert "NPR-L203" in drafting.rules_run  # information only, but it ran
+    assert lint(case, ignore=["completeness"]).rules_run == tuple(
+        c for c in RULES if c != "NPR-L501"
+    )
+    assert lint(case, select=["NPR-L101", "blame-language"]).rules_run == ("NPR-L101", "NPR-L102")
+    sarif = json.loads(to_sarif(drafting))
+    listed = [r["id"] for r in sarif["runs"][0]["tool"]["driver"]["rules"]]
+    assert listed == list(drafting.rules_run)
+    assert json.loads(to_json(drafting))["rules_run"] == list(drafting.rules_run)
+
+
+def test_unknown_rule_or_preset_is_a_typed_lookup_error() -> None:
+    """An unknown name raises DefinitionNotFoundError (a KeyError) with the closest names."""
+    from npcs_review.errors import DefinitionNotFoundError  # noqa: PLC0415
+
+    case = Case.model_validate(BASE)
+    with pytest.raises(DefinitionNotFoundError) as caught:
+        lint(case, select=["hindsight-languge"])
+    assert caught.value.closest[0] == "hindsight-language"
+    with pytest.raises(DefinitionNotFoundError) as caught:
+        lint(case, preset="stritc")
+    assert caught.value.closest == ("strict",)
+
+
+def test_a_preset_naming_no_rule_is_an_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Every key of a preset must be a rule's code or slug; each bad key is reported."""
+    import shutil  # noqa: PLC0415
+
+    from npcs_review.errors import DefinitionError  # noqa: PLC0415
+    from npcs_review.lint import config  # noqa: PLC0415
+    from tests.conftest import ROOT  # noqa: PLC0415
+
+    shutil.copytree(ROOT / "definitions" / "lint", tmp_path / "lint")
+    preset = tmp_path / "lint" / "presets" / "drafting.yaml"
+    preset.write_text(
+        preset.read_text(encoding="utf-8") + "  completenes: off\n  NPR-L999: error\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(config, "definitions_root", lambda: tmp_path)
+    config.presets.cache_clear()
+    try:
+        with pytest.raises(DefinitionError) as caught:
+            config.presets()
+    finally:
+        config.presets.cache_clear()
+    assert [(p.code, p.pointer) for p in caught.value.problems] == [
+        ("NPR-D004", "/rules/completenes"),
+        ("NPR-D004", "/rules/NPR-L999"),
+    ]
+    assert caught.value.problems[0].file == "definitions/lint/presets/drafting.yaml"
+
+
+def test_a_key_error_inside_a_rule_is_a_bug_not_a_usage_error() -> None:
+    """The lint command reports a rule's own KeyError as an internal error (exit 3)."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    code = (
+        "import attrs, sys\n"
+        "from npcs_review.lint.core import RULES\n"
+        "def broken(context):\n"
+        "    raise KeyError('a bug in a rule')\n"
+        "RULES['NPR-L101'] = attrs.evolve(RULES['NPR-L101'], check=broken)\n"
+        "from npcs_review.cli import main\n"
+        f"sys.argv = ['npcs-review', 'lint', {str(EXAMPLES / 'many-unknowns.yaml')!r}]\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True)
+    assert done.returncode == 3, done.stderr
+    assert "internal error (KeyError" in done.stderr

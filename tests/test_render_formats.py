@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from npcs_review.cli import app
 from npcs_review.errors import NpcsReviewError
+from npcs_review.render import SUMMARY_FORMATS
 from npcs_review.render.classification import CLASSIFICATION_FORMATS, COMPARISON_FORMATS
+from npcs_review.render.definitions import CATALOG_FORMATS, DIFF_FORMATS
 from npcs_review.render.formats import Format, FormatTable, UnknownFormatError
+from npcs_review.render.graph import ANALYSIS_FORMATS, COMBINED_FORMATS, DRAWING_FORMATS
+from npcs_review.render.lint import LINT_FORMATS
+from npcs_review.render.validation import VALIDATION_FORMATS
+from tests.conftest import EXAMPLES
 
 runner = CliRunner()
 
@@ -59,25 +66,57 @@ def test_a_table_needs_distinct_names() -> None:
         FormatTable("x")
 
 
-@pytest.mark.parametrize(
-    ("command", "table"),
-    [
-        (["classify"], CLASSIFICATION_FORMATS),
-        (["classify", "-p", "us_ky", "-p", "us_tx"], COMPARISON_FORMATS),
-    ],
-)
+GRAPH_CASE = str(EXAMPLES / "fatality-open-case-prior-reports.yaml")
+COMMANDS: list[tuple[list[str], FormatTable[Any]]] = [
+    (["classify", GRAPH_CASE], CLASSIFICATION_FORMATS),
+    (["classify", GRAPH_CASE, "-p", "us_ky", "-p", "us_tx"], COMPARISON_FORMATS),
+    (["lint", GRAPH_CASE], LINT_FORMATS),
+    (["summary", GRAPH_CASE], SUMMARY_FORMATS),
+    (["validate", GRAPH_CASE], VALIDATION_FORMATS),
+    (["graph", "draw", GRAPH_CASE], DRAWING_FORMATS),
+    (["graph", "analyze", GRAPH_CASE], ANALYSIS_FORMATS),
+    (["graph", "combine", GRAPH_CASE], COMBINED_FORMATS),
+    (["definitions", "list"], CATALOG_FORMATS),
+    (["definitions", "diff", "us_ky", "us_tx"], DIFF_FORMATS),
+]
+
+
+@pytest.mark.parametrize(("command", "table"), COMMANDS, ids=lambda v: str(v)[:40])
 def test_cli_format_choices_come_from_the_table(
-    command: list[str], table: FormatTable[object], example_path: Path
+    command: list[str], table: FormatTable[Any]
 ) -> None:
     """Every format in the table works on the command line; anything else is a usage error."""
     for name in table.names():
-        result = runner.invoke(app, [*command, str(example_path), "--format", name])
-        assert result.exit_code in (0, 1), result.output
-    bad = runner.invoke(app, [*command, str(example_path), "--format", "no-such-format"])
+        result = runner.invoke(app, [*command, "--format", name])
+        assert result.exit_code in (0, 1), (name, result.output)
+        assert result.output.strip(), name
+    bad = runner.invoke(app, [*command, "--format", "no-such-format"])
     assert bad.exit_code == 2
     assert f"choose one of {', '.join(table.names())}" in bad.output
-    helped = runner.invoke(app, [*command[:1], "--help"])
-    assert f"<{'|'.join(table.names())}>" in helped.output
+
+
+def test_every_format_option_is_generated_from_a_table() -> None:
+    """No command keeps its own list: each --format names a table's formats, with -o beside it."""
+    import typer.main  # noqa: PLC0415
+
+    tables = {f"<{'|'.join(t.names())}>" for _, t in COMMANDS}
+
+    def commands(group: Any, path: str) -> Any:
+        for name, command in getattr(group, "commands", {}).items():
+            yield from commands(command, f"{path} {name}")
+        if not hasattr(group, "commands"):
+            yield path, group
+
+    found = 0
+    for path, command in commands(typer.main.get_command(app), "npcs-review"):
+        options = {o: p for p in command.params for o in getattr(p, "opts", [])}
+        if "--format" in options:
+            found += 1
+            assert options["--format"].metavar in tables, path
+            assert options["--format"].opts == ["--format", "-f"], path
+            assert "--output" in options, f"{path} has --format but no --output"
+            assert options["--output"].opts == ["--output", "-o"], path
+    assert found == len(COMMANDS) - 1  # classify serves two tables
 
 
 def test_output_option_writes_the_same_bytes_as_standard_output(

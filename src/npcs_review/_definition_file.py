@@ -13,7 +13,8 @@ from typing import Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from npcs_review._pointer import join
+from npcs_review._pointer import from_loc
+from npcs_review._positions import nearest
 from npcs_review._yaml import load_trusted_yaml
 from npcs_review.errors import Problem
 
@@ -68,8 +69,8 @@ class Source(Citation):
     """Local id that entries refer to."""
 
 
-def _pointer(loc: tuple[int | str, ...]) -> str:
-    return join(t for t in loc if not (isinstance(t, str) and t.startswith(TAG_PREFIX)))
+def _is_tag(part: str) -> bool:
+    return part.startswith(TAG_PREFIX)
 
 
 def read_definition_file(
@@ -102,10 +103,7 @@ def read_definition_file(
         return kind.model_validate(parsed)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
-            pointer = _pointer(tuple(err["loc"]))
-            probe = pointer
-            while probe not in positions and probe:
-                probe = probe.rsplit("/", 1)[0]
-            line, column = positions.get(probe, (None, None))
+            pointer = from_loc(err["loc"], parsed, tag=_is_tag)
+            line, column = nearest(positions, pointer)
             problems.append(Problem("NPR-D002", str(err["msg"]), pointer, file, line, column))
         return None

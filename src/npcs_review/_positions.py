@@ -10,13 +10,13 @@ import bisect
 import contextlib
 import json.decoder
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import yaml
 
 from npcs_review._pointer import escape
 
-__all__ = ["LineIndex", "json_positions", "yaml_positions"]
+__all__ = ["LineIndex", "json_positions", "nearest", "yaml_positions"]
 
 _WS = re.compile(r"[ \t\n\r]*")
 _SCALAR_END = re.compile(r"[,\]}\s]")
@@ -105,3 +105,17 @@ def yaml_positions(node: yaml.Node) -> dict[str, tuple[int, int]]:
         elif isinstance(current, yaml.SequenceNode):
             stack.extend((f"{ptr}/{n}", item) for n, item in enumerate(current.value))
     return result
+
+
+def nearest(
+    positions: Mapping[str, tuple[int, int]], pointer: str
+) -> tuple[int, int] | tuple[None, None]:
+    """The (line, column) of ``pointer``, else of its nearest ancestor that has a position.
+
+    A value that is missing has no position of its own; its parent object's is the best place
+    to point a reader at. ``(None, None)`` when nothing on the path has a position.
+    """
+    probe = pointer
+    while probe not in positions and probe:
+        probe = probe.rsplit("/", 1)[0]
+    return positions.get(probe, (None, None))

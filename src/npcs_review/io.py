@@ -23,8 +23,8 @@ import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from npcs_review._pointer import escape
-from npcs_review._positions import json_positions, yaml_positions
+from npcs_review._pointer import escape, from_loc
+from npcs_review._positions import json_positions, nearest, yaml_positions
 from npcs_review._yaml import TrustedLoader, YamlDumper
 from npcs_review.codelists import codelist
 from npcs_review.consistency import check_case
@@ -33,6 +33,7 @@ from npcs_review.models import MISSING, SCHEMA_VERSION, Case
 
 __all__ = [
     "CASE_SUFFIXES",
+    "CASE_TAGS",
     "MAX_DEPTH",
     "MAX_DOCUMENT_BYTES",
     "Format",
@@ -433,10 +434,7 @@ class _Locator:
 
     def place(self, p: Problem) -> Problem:
         self.resolve_positions()
-        ptr = p.pointer
-        while ptr not in self.positions and ptr:
-            ptr = ptr.rsplit("/", 1)[0]
-        line, column = self.positions.get(ptr, (None, None))
+        line, column = nearest(self.positions, p.pointer)
         if self.record_line is not None:
             line = self.record_line  # a JSON Lines record is one line; the column is within it
         return attrs.evolve(p, file=self.file, line=line, column=column)
@@ -452,36 +450,8 @@ _CODES = {
     "npr_date": "NPR-S107",
 }
 _RANGE = ("greater_than", "less_than", "too_short", "too_long", "string_too", "multiple_of")
-_TAGS = frozenset({"npr:value", "npr:missing", "[key]"})
-
-
-def _step(current: object, item: int | str) -> tuple[bool, object]:
-    if isinstance(current, dict) and item in current:
-        return True, current[item]
-    if isinstance(current, list) and isinstance(item, int) and 0 <= item < len(current):
-        return True, current[item]
-    return False, None
-
-
-def _pointer(loc: tuple[int | str, ...], data: object) -> tuple[str, bool]:
-    """Turn a pydantic location into a pointer, walking the input to skip union tags.
-
-    Also tell whether the error is about a value-or-missing field as a whole (its last
-    location part is the union's ``value`` tag), where a missingness token would be accepted.
-    """
-    parts: list[str] = []
-    current: object = data
-    tagged = bool(loc) and loc[-1] == "npr:value"
-    for item in loc:
-        found, below = _step(current, item)
-        if found:
-            current = below
-        elif isinstance(item, str) and item in _TAGS:
-            continue
-        else:
-            current = None
-        parts.append(escape(item))
-    return "".join("/" + p for p in parts), tagged
+#: Parts of a pydantic location that name a union member of the case model, not a key.
+CASE_TAGS = frozenset({"npr:value", "npr:missing", "[key]"})
 
 
 def _short(value: object) -> str:
@@ -491,7 +461,9 @@ def _short(value: object) -> str:
 
 def _from_pydantic(err: ErrorDetails, data: object) -> Problem:
     kind = err["type"]
-    pointer, tagged = _pointer(tuple(err["loc"]), data)
+    loc = tuple(err["loc"])
+    pointer = from_loc(loc, data, tag=CASE_TAGS.__contains__)
+    tagged = bool(loc) and loc[-1] == "npr:value"  # the value-or-missing field as a whole
     code = _CODES.get(kind)
     if code is None:
         if kind.endswith(("_type", "_parsing")) or kind == "is_instance_of":

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -13,29 +12,23 @@ import typer
 
 from npcs_review.errors import NpcsReviewError, Problem
 from npcs_review.render.formats import FormatTable
+from npcs_review.render.validation import problem_line
 
 __all__ = [
     "FAILED",
     "OK",
     "USAGE",
-    "OutputFormat",
     "emit",
     "fail",
     "format_option",
     "library_errors",
     "output_option",
     "problem_line",
+    "progress",
 ]
 
 OK, FAILED, USAGE = 0, 1, 2
 T = TypeVar("T")
-
-
-class OutputFormat(StrEnum):
-    """How a command prints its result."""
-
-    text = "text"
-    json = "json"
 
 
 def format_option(table: FormatTable[Any], help: str) -> Any:
@@ -82,11 +75,6 @@ def emit(
     typer.echo(done or f"wrote {output}")
 
 
-def problem_line(problem: Problem) -> str:
-    """Render one problem on one line: place, severity, message, code."""
-    return f"{problem.location()}: {problem.severity}: {problem.message} [{problem.code}]"
-
-
 def fail(message: str, code: int = FAILED) -> NoReturn:
     """Print ``message`` to standard error and exit with ``code``."""
     typer.echo(message, err=True)
@@ -107,15 +95,11 @@ def library_errors() -> Iterator[None]:
         fail(f"cannot read or write {exc.filename or ''}: {exc.strerror or exc}")
 
 
-def progress(total: int) -> Callable[[int], None]:
-    """Return a callback that shows ``done/total`` on a terminal, and does nothing when piped."""
+def progress(done: int, total: int) -> None:
+    """Show ``done/total`` files on a terminal (for 20 files or more); nothing when piped."""
     if total < 20 or not sys.stderr.isatty():
-        return lambda done: None
-
-    def show(done: int) -> None:
-        if done == total or done % 25 == 0:
-            end = "\n" if done == total else ""
-            sys.stderr.write(f"\rchecked {done:,}/{total:,} files{end}")
-            sys.stderr.flush()
-
-    return show
+        return
+    if done == total or done % 25 == 0:
+        end = "\n" if done == total else ""
+        sys.stderr.write(f"\rchecked {done:,}/{total:,} files{end}")
+        sys.stderr.flush()

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
-from npcs_review.cli._console import fail, library_errors
+from npcs_review.cli._console import emit, fail, format_option, library_errors, output_option
+from npcs_review.render.graph import ANALYSIS_FORMATS, COMBINED_FORMATS, DRAWING_FORMATS
 
 __all__ = ["app"]
-
-_FORMATS = ("svg", "dot", "mermaid", "graphml", "json")
 
 
 class _DrawByDefault(TyperGroup):
@@ -46,17 +44,6 @@ def _graph(path: Path) -> Any:
     return to_networkx(case)
 
 
-def _write(text: str, out: Path | None) -> None:
-    from npcs_review.io import write_text_atomic  # noqa: PLC0415
-
-    if out is None:
-        typer.echo(text, nl=False)
-    else:
-        with library_errors():
-            write_text_atomic(out, text)
-        typer.echo(f"wrote {out}")
-
-
 @app.command("draw")
 def draw(
     path: Annotated[
@@ -65,27 +52,16 @@ def draw(
             help="A case file with a review.", exists=True, dir_okay=False, show_default=False
         ),
     ],
-    output: Annotated[str, typer.Option("--format", "-f", help=f"{', '.join(_FORMATS)}.")] = (
-        "svg"
-    ),
-    out: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    fmt: Annotated[
+        str, format_option(DRAWING_FORMATS, "The drawing's format.")
+    ] = DRAWING_FORMATS.default,
+    output: Annotated[Path | None, output_option("Write to a file.")] = None,
 ) -> None:
     """Draw the factor graph: AcciMap SVG, Graphviz DOT, Mermaid, GraphML or node-link JSON."""
-    from npcs_review.graph import bridge, export  # noqa: PLC0415
-
-    if output not in _FORMATS:
-        fail(f"--format takes {', '.join(_FORMATS)}, not {output!r}", code=2)
     graph = _graph(path)
-    render = {
-        "svg": export.to_svg,
-        "dot": export.to_dot,
-        "mermaid": export.to_mermaid,
-        "graphml": export.to_graphml,
-        "json": bridge.to_node_link,
-    }[output]
-    with library_errors():
-        text = render(graph)
-    _write(text, out)
+    with library_errors():  # a graph too large to draw is refused with a message
+        text = DRAWING_FORMATS.render(graph, fmt)
+    emit(text, output, inputs=[path])
 
 
 @app.command("analyze")
@@ -96,53 +72,18 @@ def analyze(
             help="A case file with a review.", exists=True, dir_okay=False, show_default=False
         ),
     ],
-    output: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    fmt: Annotated[str, format_option(ANALYSIS_FORMATS, "text or json.")] = (
+        ANALYSIS_FORMATS.default
+    ),
+    output: Annotated[Path | None, output_option()] = None,
 ) -> None:
     """Structure, pathways, leverage, minimal cut, recommendation coverage, level coverage."""
     from npcs_review.graph.analysis import analyze as run  # noqa: PLC0415
 
-    if output not in ("text", "json"):
-        fail(f"--format takes text or json, not {output!r}", code=2)
     graph = _graph(path)
-    with library_errors():
+    with library_errors():  # a graph too large to analyze is refused with a message
         result = run(graph)
-    if output == "json":
-        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
-        return
-    s, lev, cut, cov, lv = (
-        result.structure,
-        result.leverage,
-        result.minimal_cut,
-        result.coverage,
-        result.levels,
-    )
-    lines = [
-        f"structure: {len(s.dangling)} dangling end(s), {len(s.wrong_kind)} link(s) between "
-        f"the wrong kinds, {len(s.feedback_loops)} feedback loop(s), "
-        f"{len(s.unconnected_factors)} factor(s) with no path to the outcome"
-        + (f" ({', '.join(s.unconnected_factors)})" if s.unconnected_factors else ""),
-        f"pathways from supervision and above: {result.pathways.total:,}"
-        + (f" (the best {len(result.pathways.paths):,} listed)" if result.pathways.more else "")
-        + (
-            f"; best evidenced: {' → '.join(result.pathways.paths[0].nodes)}"
-            if result.pathways.paths
-            else ""
-        ),
-        "leverage (share of the outcome's causal ancestry through each factor):",
-        *[
-            f"  {f.factor:24} {f.share:6.2f}"
-            for f in sorted(lev.factors, key=lambda f: (-f.share, f.factor))[:10]
-        ],
-        f"minimal cut: {', '.join(cut.nodes) or 'none'}"
-        + ("" if cut.breakable else " (not breakable by factors or barriers alone)"),
-        f"priority factors without a recommendation: "
-        f"{', '.join(g.node for g in cov.uncovered) or 'none'}",
-        f"upper-level factors answered only by weaker actions: "
-        f"{', '.join(m.factor for m in cov.strength_mismatches) or 'none'}",
-        f"level coverage: {lv.proximal} of {lv.total} factors at the frontline or family level"
-        + (f" ({lv.proximal_share:.0%})" if lv.proximal_share is not None else ""),
-    ]
-    typer.echo("\n".join(lines))
+    emit(ANALYSIS_FORMATS.render(result, fmt), output, inputs=[path])
 
 
 @app.command("combine")
@@ -155,9 +96,8 @@ def combine(
             show_default=False,
         ),
     ],
-    out: Annotated[Path | None, typer.Option("--output", "-o", help="Write JSON to a file.")] = (
-        None
-    ),
+    fmt: Annotated[str, format_option(COMBINED_FORMATS, "json.")] = COMBINED_FORMATS.default,
+    output: Annotated[Path | None, output_option("Write to a file.")] = None,
 ) -> None:
     """Combine many reviews by taxonomy code: recurrence, co-occurrence (lift), common chains."""
     from npcs_review.graph.bridge import to_networkx  # noqa: PLC0415
@@ -173,4 +113,4 @@ def combine(
 
     with library_errors():
         combined = run(graphs())
-    _write(json.dumps(combined.to_dict(), indent=2, ensure_ascii=False) + "\n", out)
+    emit(COMBINED_FORMATS.render(combined, fmt), output, inputs=paths)

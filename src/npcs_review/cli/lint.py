@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from npcs_review.cli._console import FAILED, fail, library_errors
+from npcs_review.cli._console import (
+    FAILED,
+    USAGE,
+    emit,
+    fail,
+    format_option,
+    library_errors,
+    output_option,
+)
+from npcs_review.render.lint import LINT_FORMATS
 
 __all__ = ["lint"]
 
@@ -29,23 +38,18 @@ def lint(
     preset: Annotated[
         str, typer.Option(help="Severities from a preset: default, strict, drafting.")
     ] = "default",
-    output: Annotated[str, typer.Option("--format", "-f", help="text, json or sarif.")] = "text",
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="Write the report to a file instead of standard output."
-        ),
+    fmt: Annotated[str, format_option(LINT_FORMATS, "text, json or sarif.")] = (
+        LINT_FORMATS.default
+    ),
+    output: Annotated[
+        Path | None, output_option("Write the report to a file instead of standard output.")
     ] = None,
 ) -> None:
     """Lint a case's review; exit code 1 when any finding is an error."""
-    from npcs_review import __version__  # noqa: PLC0415
     from npcs_review.errors import DefinitionNotFoundError  # noqa: PLC0415
-    from npcs_review.io import load_case, pointer_positions, write_text_atomic  # noqa: PLC0415
+    from npcs_review.io import load_case, pointer_positions  # noqa: PLC0415
     from npcs_review.lint import lint as run  # noqa: PLC0415
-    from npcs_review.lint import to_json, to_sarif, to_text  # noqa: PLC0415
 
-    if output not in ("text", "json", "sarif"):
-        fail(f"--format takes text, json or sarif, not {output!r}", code=2)
     with library_errors():
         case = load_case(path)
     try:
@@ -57,15 +61,8 @@ def lint(
             file=str(path),
             positions=pointer_positions(path),
         )
-    except DefinitionNotFoundError as exc:  # an unknown rule or preset; a bug's KeyError is not
-        fail(str(exc), code=2)
-    text = {"text": to_text, "json": to_json}.get(
-        output, lambda r: to_sarif(r, tool_version=__version__)
-    )(report)
-    if out is None:
-        typer.echo(text, nl=False)
-    else:
-        write_text_atomic(out, text)
-        typer.echo(f"wrote {out}")
+    except DefinitionNotFoundError as exc:  # an unknown rule or preset; never a rule's bug
+        fail(str(exc), code=USAGE)
+    emit(LINT_FORMATS.render(report, fmt), output, inputs=[path])
     if report.failed:
         raise typer.Exit(FAILED)

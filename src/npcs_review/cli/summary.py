@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from npcs_review.cli._console import fail, library_errors
+from npcs_review.cli._console import emit, fail, format_option, library_errors, output_option
+from npcs_review.render import SUMMARY_FORMATS, summarize
 
 __all__ = ["init", "summary"]
 
@@ -19,11 +20,10 @@ def summary(
             help="One case file (.json or .yaml).", exists=True, dir_okay=False, show_default=False
         ),
     ],
-    out: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write to this file (default: standard output)."),
+    output: Annotated[
+        Path | None, output_option("Write to this file (default: standard output).")
     ] = None,
-    output: Annotated[str, typer.Option("--format", "-f", help="html or md.")] = "html",
+    fmt: Annotated[str, format_option(SUMMARY_FORMATS, "html or md.")] = SUMMARY_FORMATS.default,
     audience: Annotated[
         str,
         typer.Option(
@@ -34,24 +34,15 @@ def summary(
     ] = "internal",
 ) -> None:
     """Build the standardized case summary a review team brings to a meeting."""
-    from npcs_review.io import load_case, write_text_atomic  # noqa: PLC0415
-    from npcs_review.render import summarize  # noqa: PLC0415
+    from npcs_review.io import load_case  # noqa: PLC0415
 
-    if output not in ("html", "md"):
-        fail(f"--format takes html or md, not {output!r}", code=2)
     if audience not in ("internal", "partnership", "public"):
         fail(f"--audience takes internal, partnership or public, not {audience!r}", code=2)
     with library_errors():
         case = load_case(path)
-        text = summarize(case, audience=audience, format=output)
-    if out is None:
-        typer.echo(text, nl=False)
-        return
-    with library_errors():
-        out.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(out, text)
-    read = {"html": "open it in a browser or print it", "md": "open it in a Markdown viewer"}
-    typer.echo(f"wrote {out} ({audience} {output} summary); {read[output]}")
+        text = summarize(case, audience=audience, format=fmt)
+    hint = SUMMARY_FORMATS[fmt].hint
+    emit(text, output, inputs=[path], done=f"wrote {output} ({audience} {fmt} summary); {hint}")
 
 
 def init(

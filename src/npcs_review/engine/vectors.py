@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 import attrs
 from pydantic import ValidationError
 
+from npcs_review._pointer import from_loc
 from npcs_review.consistency import check_case
 from npcs_review.engine.classify import (
     CriteriaResult,
@@ -15,6 +16,7 @@ from npcs_review.engine.classify import (
     evaluate_indicator,
 )
 from npcs_review.engine.decision import Outcome
+from npcs_review.io import CASE_TAGS
 from npcs_review.models import Case
 from npcs_review.registry import Definition, Indicator, Profile, Registry, Vector
 
@@ -56,11 +58,13 @@ class VectorResult:
 
 
 def _case(registry: Registry, vector: Vector) -> tuple[Case | None, str | None]:
+    data = registry.vector_case(vector)
     try:
-        case = Case.model_validate(registry.vector_case(vector))
+        case = Case.model_validate(data)
     except ValidationError as exc:
         return None, str(exc).splitlines()[0] + ": " + "; ".join(
-            f"{'/'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
+            f"{from_loc(e['loc'], data, tag=CASE_TAGS.__contains__)}: {e['msg']}"
+            for e in exc.errors()
         )
     errors = [p for p in check_case(case) if p.severity == "error"]
     if errors:

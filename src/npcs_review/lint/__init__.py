@@ -1,23 +1,24 @@
 """Review lint: coded rules that check a review for blame language, traceability and more.
 
 ``lint(case)`` runs every rule (or those selected) and returns a :class:`LintReport`;
-formatters render it as text, JSON or SARIF. Rules, codes and presets: ``docs/lint.md``.
+``npcs_review.render.lint.LINT_FORMATS`` renders it as text, JSON or SARIF. Rules, codes and
+presets: ``docs/lint.md``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import attrs
 
+from npcs_review._positions import nearest
 from npcs_review.errors import DefinitionNotFoundError
 from npcs_review.lint import rules as _rules  # noqa: F401 - registers the rules
 from npcs_review.lint.config import presets
-from npcs_review.lint.core import RULES, Finding, LintReport, Rule, run_rules, sort_key
-from npcs_review.lint.formatters import to_json, to_sarif, to_text
+from npcs_review.lint.core import RULES, Finding, LintReport, Rule, plan, run_rules, sort_key
 from npcs_review.models import Case
 
-__all__ = ["RULES", "Finding", "LintReport", "Rule", "lint", "to_json", "to_sarif", "to_text"]
+__all__ = ["RULES", "Finding", "LintReport", "Rule", "lint"]
 
 
 def lint(
@@ -27,7 +28,7 @@ def lint(
     ignore: Iterable[str] = (),
     preset: str = "default",
     file: str | None = None,
-    positions: dict[str, tuple[int, int]] | None = None,
+    positions: Mapping[str, tuple[int, int]] | None = None,
 ) -> LintReport:
     """Lint one case.
 
@@ -39,32 +40,18 @@ def lint(
         file: the case's file, for locations.
         positions: pointer → (line, column) in that file, to place findings.
 
+    Returns:
+        The findings, sorted, and exactly the rules that ran (``rules_run``).
+
     Raises:
         DefinitionNotFoundError: for an unknown rule or preset (a ``KeyError``).
     """
     known = presets()
     if preset not in known:
         raise DefinitionNotFoundError("lint preset", preset, known)
-    levels = dict(known[preset].rules)
+    rules = plan(select, ignore, known[preset].rules)
     found = []
-    for f in run_rules(case, select=select, ignore=ignore, levels=levels):
-        line = column = None
-        if positions:
-            probe = f.pointer
-            while probe not in positions and probe:
-                probe = probe.rsplit("/", 1)[0]
-            line, column = positions.get(probe, (None, None))
+    for f in run_rules(case, rules):
+        line, column = nearest(positions or {}, f.pointer)
         found.append(attrs.evolve(f, file=file, line=line, column=column))
-    chosen = {r.code for r in RULES.values()}
-    if select is not None:
-        chosen = {f.code for f in found} | {
-            r.code for r in RULES.values() if r.code in set(select) or r.slug in set(select)
-        }
-    ran = tuple(
-        code
-        for code in RULES
-        if code in chosen
-        and code
-        not in {r.code for r in RULES.values() if r.code in set(ignore) or r.slug in set(ignore)}
-    )
-    return LintReport(tuple(sorted(found, key=sort_key)), ran)
+    return LintReport(tuple(sorted(found, key=sort_key)), tuple(rules))

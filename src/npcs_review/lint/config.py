@@ -168,11 +168,34 @@ def attribution_cues() -> re.Pattern[str]:
 
 @cache
 def presets() -> Mapping[str, PresetFile]:
-    """Every preset by id."""
+    """Every preset by id.
+
+    Raises:
+        DefinitionError: if a preset names a rule (code or slug) that does not exist
+            (``NPR-D004``, every such key reported at once).
+    """
+    from npcs_review._pointer import escape  # noqa: PLC0415
+    from npcs_review.lint.core import RULES  # noqa: PLC0415
+
+    rule_names = {name for r in RULES.values() for name in (r.code, r.slug)}
     folder = definitions_root().joinpath("lint", "presets")
     out: dict[str, PresetFile] = {}
+    problems: list[Problem] = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
             model = read_lint_file(f"presets/{entry.name}", PresetFile)
+            problems += [
+                Problem(
+                    "NPR-D004",
+                    f"preset {model.id!r} names {key!r}, which is no lint rule; use a rule's "
+                    "code or slug (docs/lint.md)",
+                    f"/rules/{escape(key)}",
+                    f"definitions/lint/presets/{entry.name}",
+                )
+                for key in model.rules
+                if key not in rule_names
+            ]
             out[model.id] = model
+    if problems:
+        raise DefinitionError(problems)
     return out

@@ -11,7 +11,7 @@ import attrs
 from npcs_review.errors import DefinitionNotFoundError, Severity
 from npcs_review.models import NODE_FIELDS, Case
 
-__all__ = ["RULES", "Finding", "LintContext", "LintReport", "Rule", "rule"]
+__all__ = ["RULES", "Finding", "LintContext", "LintReport", "Rule", "plan", "rule", "run_rules"]
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -158,39 +158,53 @@ class LintReport:
         }
 
 
-def _selected(tokens: Iterable[str] | None) -> set[str] | None:
-    if tokens is None:
-        return None
+def _codes(tokens: Iterable[str]) -> set[str]:
+    """The codes of the rules named by code or slug.
+
+    Raises:
+        DefinitionNotFoundError: for a token that names no rule.
+    """
     wanted: set[str] = set()
     for token in tokens:
         found = [r.code for r in RULES.values() if token in (r.code, r.slug)]
         if not found:
-            raise DefinitionNotFoundError(
-                "lint rule",
-                token,
-                [r.code for r in RULES.values()] + [r.slug for r in RULES.values()],
-            )
+            known = [name for r in RULES.values() for name in (r.code, r.slug)]
+            raise DefinitionNotFoundError("lint rule", token, known)
         wanted.update(found)
     return wanted
 
 
-def run_rules(
-    case: Case,
-    *,
+def plan(
     select: Iterable[str] | None = None,
     ignore: Iterable[str] = (),
     levels: Mapping[str, str] | None = None,
-) -> Iterator[Finding]:
-    """Run the rules on ``case`` and yield findings (unsorted, without file positions)."""
-    chosen = _selected(select)
-    ignored = _selected(ignore) or set()
-    context = LintContext(case)
+) -> dict[str, Severity]:
+    """The rules that will run, in registration order, each with its severity.
+
+    A rule runs unless it is ignored, left out of ``select``, or set ``off`` in ``levels``
+    (severities by code or slug, e.g. from a preset).
+
+    Raises:
+        DefinitionNotFoundError: for a selected or ignored name that is no rule.
+    """
+    chosen = None if select is None else _codes(select)
+    ignored = _codes(ignore)
+    levels = levels or {}
+    out: dict[str, Severity] = {}
     for r in RULES.values():
-        level = (levels or {}).get(r.code) or (levels or {}).get(r.slug) or r.severity
-        if level == "off" or r.code in ignored or (chosen is not None and r.code not in chosen):
-            continue
+        level = levels.get(r.code) or levels.get(r.slug) or r.severity
+        if level != "off" and r.code not in ignored and (chosen is None or r.code in chosen):
+            out[r.code] = level  # type: ignore[assignment]
+    return out
+
+
+def run_rules(case: Case, rules: Mapping[str, Severity]) -> Iterator[Finding]:
+    """Run ``rules`` (code → severity, from :func:`plan`) on ``case``; yield unsorted findings."""
+    context = LintContext(case)
+    for code, level in rules.items():
+        r = RULES[code]
         for pointer, message, suggestion in r.check(context):
-            yield Finding(r.code, r.slug, level, pointer, message, suggestion)  # type: ignore[arg-type]
+            yield Finding(r.code, r.slug, level, pointer, message, suggestion)
 
 
 def sort_key(f: Finding) -> tuple[Any, ...]:

@@ -56,6 +56,7 @@ class Format(Generic[R]):
         media_type: the IANA media type of the output (``text/html``…).
         suffix: the usual file suffix, with its dot (``.html``).
         options: the display options ``render`` takes as keyword arguments.
+        hint: what a reader does with a written file ("open it in a browser"), if anything.
     """
 
     name: str
@@ -63,6 +64,7 @@ class Format(Generic[R]):
     media_type: str
     suffix: str
     options: tuple[str, ...] = ()
+    hint: str = ""
 
 
 @attrs.frozen(init=False)

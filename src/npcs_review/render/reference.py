@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from npcs_review.codelists import codelists
 from npcs_review.registry import Registry, default_registry
+from npcs_review.render.definitions import in_force
 
 __all__ = ["definitions_reference"]
 
@@ -30,8 +31,8 @@ def definitions_reference(registry: Registry | None = None) -> str:
     for d in sorted(r.definitions.values(), key=lambda d: (d.jurisdiction, d.term, d.id)):
         sources = "; ".join(f"{c.document} [{c.verified}]" for c in d.citations)
         out.append(
-            f"| `{d.id}` | {d.version} | {d.term} | {d.status} | {d.effective_from} to "
-            f"{d.effective_to or 'now'} | {_cell(d.title)} | {_cell(sources)} |"
+            f"| `{d.id}` | {d.version} | {d.term} | {d.status} | "
+            f"{in_force(d.effective_from, d.effective_to)} | {_cell(d.title)} | {_cell(sources)} |"
         )
     out += ["", "## Indicators", "", "| id | value | what it computes |", "|---|---|---|"]
     for i in sorted(r.indicators.values(), key=lambda i: i.id):

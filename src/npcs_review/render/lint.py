@@ -1,13 +1,16 @@
-"""Lint output: plain text, JSON, and SARIF 2.1.0 (for editors and CI)."""
+"""Lint reports as plain text, JSON, and SARIF 2.1.0 (for editors and CI)."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from npcs_review.lint.core import RULES, LintReport
+from npcs_review.render.formats import Format, FormatTable
 
-__all__ = ["to_json", "to_sarif", "to_text"]
+if TYPE_CHECKING:
+    from npcs_review.lint.core import LintReport
+
+__all__ = ["LINT_FORMATS", "to_json", "to_sarif", "to_text"]
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -37,12 +40,18 @@ def to_json(report: LintReport) -> str:
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
-def to_sarif(report: LintReport, *, tool_version: str = "0.0.0") -> str:
+def to_sarif(report: LintReport, *, tool_version: str | None = None) -> str:
     """The report as SARIF 2.1.0.
 
     One run; every rule described; results located by line and by JSON pointer (as a
-    logical location).
+    logical location). ``tool_version`` defaults to the installed package's version.
     """
+    from npcs_review.lint.core import RULES  # noqa: PLC0415
+
+    if tool_version is None:
+        from npcs_review import __version__  # noqa: PLC0415
+
+        tool_version = __version__
     rules = [RULES[code] for code in report.rules_run]
     index = {r.code: i for i, r in enumerate(rules)}
     results: list[dict[str, Any]] = []
@@ -91,3 +100,12 @@ def to_sarif(report: LintReport, *, tool_version: str = "0.0.0") -> str:
         ],
     }
     return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+
+
+#: The formats of a lint report (``npcs-review lint``).
+LINT_FORMATS: FormatTable[LintReport] = FormatTable(
+    "lint report",
+    Format("text", to_text, "text/plain", ".txt"),
+    Format("json", to_json, "application/json", ".json"),
+    Format("sarif", to_sarif, "application/sarif+json", ".sarif"),
+)
