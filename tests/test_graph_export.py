@@ -17,15 +17,8 @@ from hypothesis import strategies as st
 from npcs_review.codelists import codelist
 from npcs_review.graph.bridge import to_networkx
 from npcs_review.graph.export import to_dot, to_graphml, to_mermaid, to_svg
-from npcs_review.graph.layout import (
-    ALL_KINDS,
-    MAX_COLUMNS,
-    MAX_LINES,
-    WRAP_CHARS,
-    Box,
-    Layout,
-    acci_map_layout,
-)
+from npcs_review.graph.labels import MAX_LINES, WRAP_CHARS
+from npcs_review.graph.layout import ALL_KINDS, MAX_COLUMNS, Box, Layout, acci_map_layout
 from npcs_review.models import LINK_KINDS, Review
 from tests.strategies import code, text
 

@@ -264,63 +264,13 @@ class _FactorSteps:
         self.members = [0] * len(self.keys)  # group -> factor bitset
         for i, g in enumerate(self.group):
             self.members[g] |= 1 << i
-        kinds = {n: kind_of(d) for n, d in graph.nodes(data=True)}
-        succ: dict[str, set[str]] = {n: set() for n in kinds}
-        pred: dict[str, set[str]] = {n: set() for n in kinds}
-        for u, v, data in graph.edges(data=True):
-            kind = kind_of(data)
-            ku, kv = kinds[u], kinds[v]
-            if kind in CAUSAL_LINKS and ku is not None and kv is not None and fits(kind, ku, kv):
-                succ[u].add(v)
-                pred[v].add(u)
-        between = nx.DiGraph()  # the events and barriers (anything but factors and the outcome)
-        between.add_nodes_from(
-            n for n, k in kinds.items() if k not in (None, "factor") and n != OUTCOME_ID
-        )
-        between.add_edges_from((u, v) for u in between for v in succ[u] if v in between)
-        cond = nx.condensation(between)
-        comp = cond.graph["mapping"]
-        order = list(nx.topological_sort(cond))
-        ahead = dict.fromkeys(order, 0)  # factors reached from a component
-        to_end = dict.fromkeys(order, False)  # whether it reaches the outcome
-        for c in reversed(order):
-            for n in cond.nodes[c]["members"]:
-                for v in succ[n]:
-                    if v in index:
-                        ahead[c] |= 1 << index[v]
-                    elif v == OUTCOME_ID:
-                        to_end[c] = True
-                    elif comp[v] != c:
-                        ahead[c] |= ahead[comp[v]]
-                        to_end[c] = to_end[c] or to_end[comp[v]]
-        behind = dict.fromkeys(order, 0)  # factors that reach a component
-        for c in order:
-            for n in cond.nodes[c]["members"]:
-                for u in pred[n]:
-                    if u in index:
-                        behind[c] |= 1 << index[u]
-                    elif u in comp and comp[u] != c:
-                        behind[c] |= behind[comp[u]]
-        self.next = [0] * len(self.factors)
-        self.before = [0] * len(self.factors)
-        self.ends = 0
-        for i, f in enumerate(self.factors):
-            for v in succ[f]:
-                if v in index:
-                    self.next[i] |= 1 << index[v]
-                elif v == OUTCOME_ID:
-                    self.ends |= 1 << i
-                elif v in comp:
-                    self.next[i] |= ahead[comp[v]]
-                    if to_end[comp[v]]:
-                        self.ends |= 1 << i
-            for u in pred[f]:
-                if u in index:
-                    self.before[i] |= 1 << index[u]
-                elif u in comp:
-                    self.before[i] |= behind[comp[u]]
-            self.next[i] &= ~(1 << i)
-            self.before[i] &= ~(1 << i)
+        succ, pred, between = _causal_links(graph)
+        ahead = _one_step(succ, {**index, OUTCOME_ID: len(index)}, between)
+        behind = _one_step(pred, index, between.reverse(copy=False))
+        outcome = 1 << len(index)
+        self.ends = sum(1 << i for i, f in enumerate(self.factors) if ahead[f] & outcome)
+        self.next = [ahead[f] & ~outcome & ~(1 << i) for i, f in enumerate(self.factors)]
+        self.before = [behind[f] & ~(1 << i) for i, f in enumerate(self.factors)]
 
     def groups(self, bits: int) -> int:
         """The groups with a factor in ``bits``, as a bitset of groups."""
@@ -380,6 +330,59 @@ class _FactorSteps:
             {pair for g, h in set(groups) for pair in product(keys[g], keys[h])},
             {codes for chain in set(chains) for codes in product(*(keys[g] for g in chain))},
         )
+
+
+def _causal_links(
+    graph: nx.MultiDiGraph,
+) -> tuple[dict[str, set[str]], dict[str, set[str]], nx.DiGraph]:
+    """Successors and predecessors over well-formed causal links, and the graph between factors.
+
+    The graph between factors holds the events and barriers (every node with a kind but
+    factors and the outcome) and the causal links among them.
+    """
+    kinds = {n: kind_of(d) for n, d in graph.nodes(data=True)}
+    succ: dict[str, set[str]] = {n: set() for n in kinds}
+    pred: dict[str, set[str]] = {n: set() for n in kinds}
+    for u, v, data in graph.edges(data=True):
+        kind = kind_of(data)
+        ku, kv = kinds[u], kinds[v]
+        if kind in CAUSAL_LINKS and ku is not None and kv is not None and fits(kind, ku, kv):
+            succ[u].add(v)
+            pred[v].add(u)
+    between = nx.DiGraph()
+    between.add_nodes_from(
+        n for n, k in kinds.items() if k not in (None, "factor") and n != OUTCOME_ID
+    )
+    between.add_edges_from((u, v) for u in between for v in succ[u] if v in between)
+    return succ, pred, between
+
+
+def _one_step(
+    links: Mapping[str, set[str]], index: Mapping[str, int], between: nx.DiGraph
+) -> dict[str, int]:
+    """For every node, the indexed nodes it reaches through ``between`` nodes only (a bitset).
+
+    The sets are built once per strongly connected part of ``between`` (loops of events and
+    barriers share one), the parts taken in reverse topological order.
+    """
+    cond = nx.condensation(between)
+    comp = cond.graph["mapping"]
+    through: dict[int, int] = {}
+
+    def step(node: str, own: int | None = None) -> int:
+        bits = 0
+        for v in links[node]:
+            if v in index:
+                bits |= 1 << index[v]
+            elif v in comp and comp[v] != own:
+                bits |= through[comp[v]]
+        return bits
+
+    for c in reversed(list(nx.topological_sort(cond))):
+        through[c] = 0
+        for n in cond.nodes[c]["members"]:
+            through[c] |= step(n, c)
+    return {n: step(n) for n in links if n not in comp}
 
 
 def _bits(bits: int) -> list[int]:

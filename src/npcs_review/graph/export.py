@@ -24,6 +24,7 @@ from xml.sax.saxutils import escape
 import networkx as nx
 
 from npcs_review.codelists import codelist
+from npcs_review.graph.labels import describe, node_text, wrap
 from npcs_review.graph.layout import (
     ACCIMAP_KINDS,
     BOX_PAD,
@@ -33,10 +34,7 @@ from npcs_review.graph.layout import (
     Layout,
     acci_map_layout,
     band_labels,
-    describe,
     node_band,
-    node_text,
-    wrap,
 )
 from npcs_review.graph.limits import check_size
 from npcs_review.models._types import code_text as _label

@@ -35,54 +35,46 @@ Everything is deterministic: the same graph (same insertion order) gives the sam
 
 from __future__ import annotations
 
-import itertools
-import math
-import textwrap
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import attrs
 import networkx as nx
 
 from npcs_review.codelists import codelist
+from npcs_review.graph._layers import (
+    MAX_COLUMNS,
+    TIMELINE,
+    Layered,
+    layered,
+    order_layers,
+    place_x,
+)
+from npcs_review.graph._routing import Point, gap_height, plan_routes, rounded, route_points
+from npcs_review.graph.labels import WRAP_CHARS, level_label, node_text, wrap
 from npcs_review.graph.limits import check_size
-from npcs_review.models import OUTCOME_ID
-from npcs_review.models._types import MISSING
-from npcs_review.models._types import code_text as _code_label
 
 __all__ = [
     "ACCIMAP_KINDS",
     "ALL_KINDS",
     "BOX_WIDTH",
     "MAX_COLUMNS",
-    "MAX_LINES",
-    "WRAP_CHARS",
     "Band",
     "Box",
     "EdgePath",
     "Layout",
     "acci_map_layout",
     "band_labels",
-    "describe",
     "node_band",
-    "node_text",
-    "wrap",
 ]
 
 #: Node kinds drawn by default: the outcome, events, factors and barriers.
 ACCIMAP_KINDS: frozenset[str] = frozenset({"outcome", "event", "factor", "barrier"})
 #: Every node kind of the review graph.
 ALL_KINDS: frozenset[str] = ACCIMAP_KINDS | {"finding", "recommendation", "evidence"}
-
-#: Characters per wrapped label line.
-WRAP_CHARS = 28
-#: Lines per box at most; longer text ends in an ellipsis (the full text is in the tooltip).
-MAX_LINES = 7
 #: Width of a box, in SVG user units (px).
 BOX_WIDTH = 196.0
-#: Boxes per row at most; a band with more wraps into several rows.
-MAX_COLUMNS = 6
 
 LINE_HEIGHT = 15.0
 """Height of a label line."""
@@ -102,49 +94,14 @@ BAND_PAD = 26.0
 """Space above the first row and below the last row of a band."""
 ROW_GAP = 44.0
 """Space between two rows of the same band."""
-TRACK = 6.0
-"""Spacing of the horizontal tracks of links in a gap between rows."""
-STUB = 12.0
-"""Room above the first track and below the last one in a gap."""
-TRACK_CLEAR = 4.0
-"""Horizontal clearance between two segments that may share a track."""
 MIN_BAND_HEIGHT = 64.0
 """Height of a band with no boxes."""
-MIN_WIDTH = 880.0
-"""Width of the drawing area at least (without the label column)."""
-GAP_BOX = 36.0
-"""Gap between two boxes of a row."""
-GAP_SLOT = 14.0
-"""Gap between a box and a link slot."""
-GAP_SLOTS = 12.0
-"""Gap between two link slots."""
-SWEEPS = 8
-"""Barycentre sweeps (alternating down and up) for ordering."""
-PLACEMENTS = 10
-"""Placement iterations towards the neighbours' positions."""
 
-_TIMELINE = "timeline"
 _OUTCOME = "outcome"
 _UNPLACED = "level_not_recorded"
-_TEXT_FIELD = {
-    "factor": "statement",
-    "barrier": "description",
-    "event": "description",
-    "evidence": "description",
-    "finding": "text",
-    "recommendation": "text",
-}
-_KIND_LABEL = {
-    "outcome": "Outcome",
-    "event": "Event",
-    "factor": "Factor",
-    "barrier": "Barrier",
-    "finding": "Finding",
-    "recommendation": "Recommendation",
-    "evidence": "Evidence",
-}
 
-Point = tuple[float, float]
+
+# --- the map --------------------------------------------------------------------------------
 
 
 @attrs.frozen
@@ -258,92 +215,7 @@ class Layout:
         raise KeyError(band_id)
 
 
-# --- text ---------------------------------------------------------------------------------
-
-
-def _clean(text: object) -> str:
-    return " ".join(str(text).split())
-
-
-def _known(value: object) -> bool:
-    return value is not None and not (isinstance(value, str) and value in MISSING)
-
-
-def node_text(data: Mapping[str, Any]) -> str:
-    """Return the label text of a node from its attributes (whitespace collapsed).
-
-    A factor shows its statement, a barrier or event its description (an event prefixed with its
-    date when known), a finding or recommendation its text, evidence its description, and the
-    outcome the incident type and date when the graph was built from a case.
-    """
-    kind = data.get("kind")
-    if kind == "outcome":
-        parts = ["Outcome"]
-        if _known(data.get("incident_type")):
-            parts = [f"Outcome: {_code_label('incident_type', data['incident_type'])}"]
-        if _known(data.get("date")):
-            parts.append(f"({data['date']})")
-        return " ".join(parts)
-    field = _TEXT_FIELD.get(str(kind))
-    text = _clean(data.get(field, "")) if field else ""
-    if kind == "event" and _known(data.get("date")):
-        text = f"{data['date']}: {text}"
-    return text
-
-
-def describe(g: nx.MultiDiGraph, node: str) -> str:
-    """Return the full description of a node, for tooltips: its text, then its kind and codes."""
-    data = g.nodes[node]
-    kind = str(data.get("kind", "node"))
-    facts = [f"{_KIND_LABEL.get(kind, kind.title())} {node}"]
-    if kind == "outcome":
-        facts = ["The incident"]
-        if _known(data.get("jurisdiction")):
-            facts.append(_code_label("jurisdiction", data["jurisdiction"]))
-    if kind == "factor":
-        if "factor_type" in data:
-            facts.append(_code_label("factor_type", data["factor_type"]))
-        if data.get("latent") is not None:
-            facts.append("latent" if data["latent"] else "active")
-    if kind == "event" and data.get("is_decision"):
-        facts.append("decision")
-    if kind == "barrier":
-        for list_id, field in (("barrier_type", "barrier_type"), ("barrier_state", "state")):
-            if field in data:
-                facts.append(_code_label(list_id, data[field]))
-    if "level" in data:
-        facts.append(_level_label(g, data["level"]))
-    if kind == "recommendation" and "action_strength" in data:
-        facts.append(_code_label("action_strength", data["action_strength"]))
-    lines = [node_text(data), " · ".join(facts)]
-    if kind == "event" and data.get("actor_roles"):
-        lines.append("Who: " + ", ".join(str(r) for r in data["actor_roles"]))
-    if kind == "event" and data.get("local_rationality"):
-        lines.append("What made sense at the time: " + _clean(data["local_rationality"]))
-    if kind == "factor" and data.get("duty"):
-        lines.append("Duty: " + _clean(data["duty"]))
-    return "\n".join(line for line in lines if line)
-
-
-def wrap(text: str, width: int = WRAP_CHARS, max_lines: int = MAX_LINES) -> tuple[str, ...]:
-    """Wrap ``text`` to lines of at most ``width`` characters, ending in "…" past ``max_lines``.
-
-    Words longer than a line are broken. Empty text gives one empty line.
-    """
-    lines = textwrap.wrap(
-        _clean(text), width, break_long_words=True, max_lines=max_lines, placeholder=" …"
-    )
-    return tuple(lines) or ("",)
-
-
 # --- bands --------------------------------------------------------------------------------
-
-
-def _level_label(g: nx.MultiDiGraph, level: object) -> str:
-    labels = (g.graph.get("review") or {}).get("level_labels") or {}
-    if isinstance(level, str) and isinstance(labels.get(level), str):
-        return str(labels[level])
-    return _code_label("system_level", level)
 
 
 def band_labels(g: nx.MultiDiGraph) -> dict[str, str]:
@@ -359,8 +231,8 @@ def band_labels(g: nx.MultiDiGraph) -> dict[str, str]:
         _UNPLACED: "Level not recorded",
     }
     for level in reversed(levels):
-        result[level] = _level_label(g, level)
-    result[_TIMELINE] = "Timeline (events without a level)"
+        result[level] = level_label(g, level)
+    result[TIMELINE] = "Timeline (events without a level)"
     result[_OUTCOME] = "Outcome"
     result["evidence"] = "Evidence"
     return result
@@ -374,7 +246,7 @@ def node_band(data: Mapping[str, Any]) -> str | None:
     if kind in {"factor", "barrier"}:
         return str(level) if in_list else _UNPLACED
     if kind == "event":
-        return str(level) if in_list else _TIMELINE
+        return str(level) if in_list else TIMELINE
     if kind == "outcome":
         return _OUTCOME
     if kind in {"finding", "recommendation", "evidence"}:
@@ -386,419 +258,75 @@ def _is_level(band: str) -> bool:
     return band in codelist("system_level")
 
 
-# --- ordering -----------------------------------------------------------------------------
-
-
-@attrs.define
-class _Item:
-    """A box or a link slot in a layer, during layout."""
-
-    id: str
-    width: float
-    node: str | None
-    """The node of a box; None for the slot a link passes through."""
-    weight: float
-    x: float = 0.0
-    seq: int = -1
-    """An event's position in the review's timeline (-1 for other items)."""
-
-
-_Edge = tuple[str, str, int | str, str]
-
-
-@attrs.define
-class _Graph:
-    """The layered graph: layers of items (boxes and slots) and links cut at every layer."""
-
-    layers: list[list[_Item]]
-    layer_band: list[str]
-    layer_of: dict[str, int]
-    edges: list[_Edge]
-    chains: list[list[str]]
-    """Per link: its source, the slots it passes through, its target."""
-    neighbours: dict[str, list[str]]
-    between: list[set[tuple[str, str]]]
-    """Per pair of consecutive layers: the (upper, lower) item pairs linked across it."""
-
-
-def _rows(
-    band: str, nodes: list[str], adjacent: Mapping[str, list[str]], rank: Mapping[str, int]
-) -> list[list[str]]:
-    """Split a band's nodes into balanced rows of at most MAX_COLUMNS.
-
-    Nodes linked mostly to higher bands go in the top rows, mostly to lower bands in the bottom
-    rows; the timeline keeps its order (row after row).
-    """
-    count = len(nodes)
-    n_rows = max(1, math.ceil(count / MAX_COLUMNS))
-    if n_rows > 1 and band != _TIMELINE:
-
-        def pull(node: str) -> int:
-            score = 0
-            for other in adjacent.get(node, ()):
-                if other in rank:
-                    score += (rank[other] > rank[node]) - (rank[other] < rank[node])
-            return score
-
-        nodes = sorted(nodes, key=pull)  # stable: graph order breaks ties
-    sizes = [count // n_rows + (1 if i < count % n_rows else 0) for i in range(n_rows)]
-    rows, start = [], 0
-    for size in sizes:
-        rows.append(nodes[start : start + size])
-        start += size
-    return [row for row in rows if row]
-
-
-def _layered(
-    g: nx.MultiDiGraph,
-    bands: list[str],
-    members: Mapping[str, list[str]],
-    widths: Mapping[str, float],
-    timeline: Mapping[str, int],
-) -> _Graph:
-    """Build the layers (rows) and cut every link into a chain through the layers it spans."""
-    band_rank = {b: i for i, b in enumerate(bands)}
-    rank = {n: band_rank[b] for b in bands for n in members.get(b, [])}
-    adjacent: dict[str, list[str]] = defaultdict(list)
-    for u, v in g.edges():
-        if u != v:
-            adjacent[str(u)].append(str(v))
-            adjacent[str(v)].append(str(u))
-    layers: list[list[_Item]] = []
-    layer_band: list[str] = []
-    for band in bands:
-        for row in _rows(band, members.get(band, []), adjacent, rank):
-            layers.append([_Item(n, widths[n], n, 1.0, seq=timeline.get(n, -1)) for n in row])
-            layer_band.append(band)
-    layer_of = {it.id: i for i, layer in enumerate(layers) for it in layer}
-    edges = [
-        (str(u), str(v), _edge_key(k), str(d.get("kind", "")))
-        for u, v, k, d in g.edges(keys=True, data=True)
-        if str(u) in layer_of and str(v) in layer_of
-    ]
-    neighbours: dict[str, list[str]] = defaultdict(list)
-    between: list[set[tuple[str, str]]] = [set() for _ in layers]
-    chains: list[list[str]] = []
-    for index, (u, v, _, _) in enumerate(edges):
-        lu, lv = layer_of[u], layer_of[v]
-        step = 1 if lv > lu else -1
-        chain = [u]
-        for layer in range(lu + step, lv, step) if lu != lv else ():
-            slot = f"~{index}~{layer}"
-            layers[layer].append(_Item(slot, 0.0, None, 4.0))
-            chain.append(slot)
-        chain.append(v)
-        chains.append(chain)
-        if lu == lv:
-            continue
-        for a, b in itertools.pairwise(chain):
-            neighbours[a].append(b)
-            neighbours[b].append(a)
-            la, lb = _layer(a, layer_of), _layer(b, layer_of)
-            between[min(la, lb)].add((a, b) if la < lb else (b, a))
-    return _Graph(layers, layer_band, layer_of, edges, chains, neighbours, between)
-
-
-def _layer(item: str, layer_of: Mapping[str, int]) -> int:
-    return layer_of[item] if item in layer_of else int(item.rsplit("~", 1)[1])
-
-
-def _crossings(upper: list[_Item], lower: list[_Item], links: set[tuple[str, str]]) -> int:
-    pos_u = {it.id: i for i, it in enumerate(upper)}
-    pos_l = {it.id: i for i, it in enumerate(lower)}
-    pairs = sorted((pos_u[a], pos_l[b]) for a, b in links if a in pos_u and b in pos_l)
-    total = 0
-    for i, (a1, b1) in enumerate(pairs):
-        for a2, b2 in pairs[i + 1 :]:
-            if a2 > a1 and b2 < b1:
-                total += 1
-    return total
-
-
-def _in_time(layer: list[_Item]) -> list[_Item]:
-    """Put a layer's events back in timeline order, in the places events hold."""
-    events = iter(sorted((it for it in layer if it.seq >= 0), key=lambda it: it.seq))
-    return [next(events) if it.seq >= 0 else it for it in layer]
-
-
-def _sweep(layer: list[_Item], ref: list[_Item], graph: _Graph) -> list[_Item]:
-    """Order ``layer`` by the mean position of its neighbours in ``ref``."""
-    ref_pos = {it.id: p for p, it in enumerate(ref)}
-    scale = max(len(ref), 1) / max(len(layer), 1)
-
-    def bary(p_item: tuple[int, _Item]) -> tuple[float, int]:
-        p, item = p_item
-        seen = [ref_pos[n] for n in graph.neighbours[item.id] if n in ref_pos]
-        # an item without neighbours there keeps its place, scaled to the other layer
-        return (sum(seen) / len(seen) if seen else p * scale, p)
-
-    return _in_time([it for _, it in sorted(enumerate(layer), key=bary)])
-
-
-def _order(graph: _Graph) -> None:
-    """Barycentre sweeps, down and up; keep the ordering with the fewest crossings seen.
-
-    Events keep the order of the review's timeline within a row: the sweeps move the other
-    boxes and the link slots around them.
-    """
-    layers = [_in_time(layer) for layer in graph.layers]
-
-    def total(ls: list[list[_Item]]) -> int:
-        return sum(_crossings(ls[i], ls[i + 1], graph.between[i]) for i in range(len(ls) - 1))
-
-    best, best_count = [list(layer) for layer in layers], total(layers)
-    current = [list(layer) for layer in layers]
-    for sweep in range(SWEEPS):
-        down = sweep % 2 == 0
-        for i in range(1, len(current)) if down else range(len(current) - 2, -1, -1):
-            ref = current[i - 1] if down else current[i + 1]
-            current[i] = _sweep(current[i], ref, graph)
-        count = total(current)
-        if count < best_count:
-            best, best_count = [list(layer) for layer in current], count
-    graph.layers = best
-
-
-# --- x placement --------------------------------------------------------------------------
-
-
-def _gap(a: _Item, b: _Item) -> float:
-    if a.node is not None and b.node is not None:
-        return GAP_BOX
-    if a.node is None and b.node is None:
-        return GAP_SLOTS
-    return GAP_SLOT
-
-
-def _required(layer: Sequence[_Item]) -> float:
-    return sum(it.width for it in layer) + sum(_gap(a, b) for a, b in itertools.pairwise(layer))
-
-
-def _pava(targets: list[float], weights: list[float]) -> list[float]:
-    """Weighted isotonic (non-decreasing) regression by pool-adjacent-violators."""
-    blocks: list[tuple[float, float, int]] = []  # mean, weight, count
-    for t, w in zip(targets, weights, strict=True):
-        blocks.append((t, w, 1))
-        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
-            m2, w2, c2 = blocks.pop()
-            m1, w1, c1 = blocks.pop()
-            blocks.append(((m1 * w1 + m2 * w2) / (w1 + w2), w1 + w2, c1 + c2))
-    return [mean for mean, _, count in blocks for _ in range(count)]
-
-
-def _place(layer: list[_Item], desired: list[float], width: float) -> None:
-    """Move a layer's items as close to ``desired`` as their order, gaps and bounds allow."""
-    offsets = [0.0]
-    for a, b in itertools.pairwise(layer):
-        offsets.append(offsets[-1] + a.width / 2 + _gap(a, b) + b.width / 2)
-    fitted = _pava(
-        [d - o for d, o in zip(desired, offsets, strict=True)], [it.weight for it in layer]
-    )
-    xs = [y + o for y, o in zip(fitted, offsets, strict=True)]
-    for i, it in enumerate(layer):  # then push right of the left edge and of the previous item
-        low = it.width / 2 if i == 0 else xs[i - 1] + offsets[i] - offsets[i - 1]
-        xs[i] = max(xs[i], low)
-    for i in range(len(layer) - 1, -1, -1):  # and left of the right edge and of the next one
-        high = width - layer[i].width / 2
-        if i < len(layer) - 1:
-            high = min(high, xs[i + 1] - (offsets[i + 1] - offsets[i]))
-        xs[i] = min(xs[i], high)
-    for it, x in zip(layer, xs, strict=True):
-        it.x = x
-
-
-def _spread(layer: list[_Item], width: float) -> None:
-    """Spread a layer evenly across ``width`` (the starting placement)."""
-    extra = (width - _required(layer)) / (len(layer) + 1)
-    x = extra
-    for a, b in zip(layer, [*layer[1:], None], strict=True):
-        a.x = x + a.width / 2
-        x += a.width + extra + (_gap(a, b) if b is not None else 0.0)
-
-
-def _place_x(graph: _Graph) -> float:
-    """Place every item; return the width of the drawing area.
-
-    Items start evenly spread, then move towards the mean position of their neighbours, in
-    alternating sweeps (the outcome stays in the middle).
-    """
-    layers = graph.layers
-    width = max([MIN_WIDTH, *(_required(layer) for layer in layers)])
-    for layer in layers:
-        _spread(layer, width)
-    items = {it.id: it for layer in layers for it in layer}
-    for round_ in range(PLACEMENTS):
-        for i in range(len(layers)) if round_ % 2 == 0 else range(len(layers) - 1, -1, -1):
-            desired = []
-            for it in layers[i]:
-                seen = [items[n].x for n in graph.neighbours[it.id]]
-                wanted = sum(seen) / len(seen) if seen else it.x
-                desired.append(width / 2 if it.node == OUTCOME_ID else wanted)
-            _place(layers[i], desired, width)
-    return width
-
-
-# --- routing ------------------------------------------------------------------------------
-
-
-def _shapes(graph: _Graph) -> list[str]:
-    """Classify each link.
-
-    ``loop`` (to itself), ``beside`` (neighbours in a row: a straight link), ``under`` (same
-    row with boxes between: a track under the row) or ``across`` (between rows).
-    """
-    position = {it.id: p for layer in graph.layers for p, it in enumerate(layer)}
-    result = []
-    for u, v, _, _ in graph.edges:
-        if u == v:
-            result.append("loop")
-        elif graph.layer_of[u] != graph.layer_of[v]:
-            result.append("across")
-        else:
-            lo, hi = sorted((position[u], position[v]))
-            between = graph.layers[graph.layer_of[u]][lo + 1 : hi]
-            result.append("under" if any(it.node is not None for it in between) else "beside")
-    return result
-
-
-def _ports(
-    graph: _Graph, shape: list[str], centre: Mapping[str, float], widths: Mapping[str, float]
-) -> dict[tuple[int, int], float]:
-    """Spread the ends of links along box sides, ordered by where each link goes next.
-
-    Returns (link index, 0 for the source end or 1 for the target end) → x of the port; for a
-    ``beside`` link, (index, 0) → its height within the boxes' shared height, as a fraction.
-    """
-    requests: dict[tuple[str, str], list[tuple[float, int, int]]] = defaultdict(list)
-    pairs: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for index, chain in enumerate(graph.chains):
-        u, v = chain[0], chain[-1]
-        if shape[index] == "under":
-            requests[(u, "bottom")].append((centre[v], index, 0))
-            requests[(v, "bottom")].append((centre[u], index, 1))
-        elif shape[index] == "beside":
-            pairs[(min(u, v), max(u, v))].append(index)
-        elif shape[index] == "across":
-            down = graph.layer_of[v] > graph.layer_of[u]
-            requests[(u, "bottom" if down else "top")].append((centre[chain[1]], index, 0))
-            requests[(v, "top" if down else "bottom")].append((centre[chain[-2]], index, 1))
-    port: dict[tuple[int, int], float] = {}
-    for (node, _), wanted in sorted(requests.items()):
-        wanted.sort()
-        x0, w = centre[node] - widths[node] / 2, widths[node]
-        for k, (_, index, end) in enumerate(wanted):
-            port[(index, end)] = x0 + w * (k + 1) / (len(wanted) + 1)
-    for indices in pairs.values():
-        for k, index in enumerate(indices):
-            port[(index, 0)] = (k + 1) / (len(indices) + 1)
-    return port
+# --- the layout ----------------------------------------------------------------------------
 
 
 @attrs.frozen
-class _Segment:
-    """The part of a link in the gap below a layer: from ``start``, along a track, to ``end``."""
+class _Drawn:
+    """The nodes a map draws: by band, with their text and box size.
 
-    edge: int
-    gap: int
-    start: float
-    end: float
-    ups: tuple[float, ...]
-    """x of the verticals that go up from the track (to the layer above the gap)."""
-    downs: tuple[float, ...]
-    """x of the verticals that go down from the track (to the layer below)."""
-
-    @property
-    def low(self) -> float:
-        """Left end."""
-        return min(self.start, self.end)
-
-    @property
-    def high(self) -> float:
-        """Right end."""
-        return max(self.start, self.end)
-
-
-def _segments(
-    graph: _Graph,
-    shape: list[str],
-    centre: Mapping[str, float],
-    port: Mapping[tuple[int, int], float],
-) -> list[_Segment]:
-    """Cut every routed link into its parts in the gaps between layers."""
-    result: list[_Segment] = []
-    for index, chain in enumerate(graph.chains):
-        if shape[index] == "under":
-            x1, x2 = port[(index, 0)], port[(index, 1)]
-            result.append(_Segment(index, graph.layer_of[chain[0]], x1, x2, (x1, x2), ()))
-            continue
-        if shape[index] != "across":
-            continue
-        xs = [port[(index, 0)], *(centre[s] for s in chain[1:-1]), port[(index, 1)]]
-        ends = [(x, _layer(item, graph.layer_of)) for x, item in zip(xs, chain, strict=True)]
-        for (xa, la), (xb, lb) in itertools.pairwise(ends):
-            upper, lower = (xa, xb) if la < lb else (xb, xa)
-            result.append(_Segment(index, min(la, lb), xa, xb, (upper,), (lower,)))
-    return result
-
-
-def _tracks(segments: list[_Segment]) -> tuple[dict[tuple[int, int], int], dict[int, int]]:
-    """Give each segment that turns a horizontal track in its gap.
-
-    Segments that share x range are ordered by a pairwise vote on which of the two should lie
-    above to cross less, then packed: a segment takes the track below every earlier one it
-    shares x range with. Returns (link index, gap) → track and gap → number of tracks.
+    Attributes:
+        labels: every band's name, top to bottom.
+        bands: the bands drawn (every level, the others only with a box), top to bottom.
+        members: each band's nodes, in graph order.
+        data: each drawn node's attributes.
+        texts: each node's label text.
+        widths: each node's box width.
+        lines: each node's wrapped label.
+        timeline: each event's position in the review's timeline.
     """
-    by_gap: dict[int, list[_Segment]] = defaultdict(list)
-    for seg in segments:
-        if _r(seg.start) != _r(seg.end) or len(seg.ups) == 2:
-            by_gap[seg.gap].append(seg)
 
-    def inside(x: float, seg: _Segment) -> bool:
-        return seg.low - TRACK_CLEAR <= x <= seg.high + TRACK_CLEAR
+    labels: Mapping[str, str]
+    bands: list[str]
+    members: Mapping[str, list[str]]
+    data: Mapping[str, Mapping[str, Any]]
+    texts: Mapping[str, str]
+    widths: Mapping[str, float]
+    lines: Mapping[str, tuple[str, ...]]
+    timeline: Mapping[str, int]
 
-    def cost(a: _Segment, b: _Segment) -> int:  # crossings when a lies above b
-        return sum(inside(x, a) for x in b.ups) + sum(inside(x, b) for x in a.downs)
+    @classmethod
+    def of(cls, g: nx.MultiDiGraph, kinds: Collection[str]) -> _Drawn:
+        """The nodes of ``g`` whose kind is in ``kinds`` and that have a band."""
+        labels = band_labels(g)
+        members: dict[str, list[str]] = defaultdict(list)
+        data: dict[str, Mapping[str, Any]] = {}
+        for node, attributes in g.nodes(data=True):
+            band = node_band(attributes) if attributes.get("kind") in kinds else None
+            if band is not None:
+                members[band].append(str(node))
+                data[str(node)] = attributes
+        texts = {n: node_text(a) for n, a in data.items()}
+        sizes = {n: _size(str(a.get("kind")), texts[n]) for n, a in data.items()}
+        return cls(
+            labels=labels,
+            bands=[b for b in labels if _is_level(b) or members.get(b)],
+            members=members,
+            data=data,
+            texts=texts,
+            widths={n: size[0] for n, size in sizes.items()},
+            lines={n: size[1] for n, size in sizes.items()},
+            timeline={n: i for i, (n, a) in enumerate(data.items()) if a.get("kind") == "event"},
+        )
 
-    def overlap(a: _Segment, b: _Segment) -> bool:
-        return a.low - TRACK_CLEAR <= b.high and b.low - TRACK_CLEAR <= a.high
-
-    tracks: dict[tuple[int, int], int] = {}
-    counts: dict[int, int] = {}
-    for gap, segs in sorted(by_gap.items()):
-        votes = []
-        for a in segs:
-            score = 0
-            for b in segs:
-                if b is not a and overlap(a, b):
-                    score += (cost(a, b) < cost(b, a)) - (cost(a, b) > cost(b, a))
-            votes.append((-score, a.low, a.high, a.edge, a))
-        votes.sort(key=lambda vote: vote[:4])
-        placed: list[tuple[_Segment, int]] = []
-        for *_, seg in votes:
-            track = 1 + max((t for other, t in placed if overlap(seg, other)), default=-1)
-            placed.append((seg, track))
-            tracks[(seg.edge, gap)] = track
-        counts[gap] = 1 + max(t for _, t in placed)
-    return tracks, counts
-
-
-def _simplify(points: Iterable[Point]) -> tuple[Point, ...]:
-    """Round, drop repeated points and the middle one of three points on a line."""
-    result: list[Point] = []
-    for x, y in points:
-        p = (_r(x), _r(y))
-        if result and result[-1] == p:
-            continue
-        if len(result) >= 2:
-            (ax, ay), (bx, by) = result[-2], result[-1]
-            if ax == bx == p[0] or ay == by == p[1]:
-                result[-1] = p
-                continue
-        result.append(p)
-    return tuple(result)
-
-
-# --- the layout ---------------------------------------------------------------------------
+    def box(self, node: str, band: str, x: float, y: float) -> Box:
+        """The box of ``node`` with its top-left corner at (x, y)."""
+        attributes = self.data[node]
+        kind = str(attributes.get("kind"))
+        state = attributes.get("state") if kind == "barrier" else None
+        return Box(
+            node,
+            kind,
+            band,
+            rounded(x),
+            rounded(y),
+            self.widths[node],
+            _box_height(self.lines[node]),
+            self.lines[node],
+            self.texts[node],
+            None if state is None else str(state),
+            kind == "event" and bool(attributes.get("is_decision")),
+        )
 
 
 def _size(kind: str, text: str) -> tuple[float, tuple[str, ...]]:
@@ -806,20 +334,12 @@ def _size(kind: str, text: str) -> tuple[float, tuple[str, ...]]:
     return width, wrap(text, int(WRAP_CHARS * width / BOX_WIDTH))
 
 
-def _edge_key(key: object) -> int | str:
-    return key if isinstance(key, int) else str(key)
-
-
 def _box_height(lines: Sequence[str]) -> float:
     return 2 * BOX_PAD + len(lines) * LINE_HEIGHT
 
 
-def _r(value: float) -> float:
-    return round(value, 1)
-
-
 def _place_y(
-    graph: _Graph,
+    graph: Layered,
     bands: list[str],
     labels: Mapping[str, str],
     row_height: list[float],
@@ -829,7 +349,7 @@ def _place_y(
     """Stack the bands and their rows; gaps are tall enough for their tracks."""
 
     def needed(gap: int) -> float:
-        return 2 * STUB + max(counts.get(gap, 0) - 1, 0) * TRACK
+        return gap_height(counts.get(gap, 0))
 
     last = len(graph.layers) - 1
     row_top = [0.0] * len(graph.layers)
@@ -853,13 +373,38 @@ def _place_y(
                 row_top[i] = cursor
                 cursor += row_height[i] + gap
         level = band if _is_level(band) else None
-        result.append(Band(band, labels[band], level, 0.0, _r(y), width, _r(height), label_lines))
+        result.append(
+            Band(band, labels[band], level, 0.0, rounded(y), width, rounded(height), label_lines)
+        )
         y += height
     return row_top, result
 
 
+def _boxes(
+    graph: Layered,
+    drawn: _Drawn,
+    centre: Mapping[str, float],
+    row_top: list[float],
+    row_height: list[float],
+) -> dict[str, Box]:
+    """Every box, centred on its x and in the middle of its row (rows in order)."""
+    boxes: dict[str, Box] = {}
+    for i, layer in enumerate(graph.layers):
+        for it in layer:
+            if it.node is not None:
+                width, height = drawn.widths[it.node], _box_height(drawn.lines[it.node])
+                x, y = centre[it.node] - width / 2, row_top[i] + (row_height[i] - height) / 2
+                boxes[it.node] = drawn.box(it.node, graph.layer_band[i], x, y)
+    return boxes
+
+
 def acci_map_layout(g: nx.MultiDiGraph, *, kinds: Collection[str] = ACCIMAP_KINDS) -> Layout:
     """Lay out a review graph (from :func:`npcs_review.graph.bridge.to_networkx`) as an AcciMap.
+
+    The steps: the nodes to draw and their boxes (:class:`_Drawn`); the layered graph of rows
+    and link slots, ordered and placed left to right (:mod:`npcs_review.graph._layers`); the
+    links' shapes, ports and tracks (:mod:`npcs_review.graph._routing`); the bands and rows
+    stacked top to bottom, tall enough for their tracks; the boxes; the links' routes.
 
     Args:
         g: the review graph.
@@ -875,94 +420,20 @@ def acci_map_layout(g: nx.MultiDiGraph, *, kinds: Collection[str] = ACCIMAP_KIND
         GraphTooLargeError: if the graph is larger than :mod:`npcs_review.graph.limits` allows.
     """
     check_size(g)
-    labels = band_labels(g)
-    members: dict[str, list[str]] = defaultdict(list)
-    data_of: dict[str, Mapping[str, Any]] = {}
-    for node, data in g.nodes(data=True):
-        band = node_band(data) if data.get("kind") in kinds else None
-        if band is not None:
-            members[band].append(str(node))
-            data_of[str(node)] = data
-    bands = [b for b in labels if _is_level(b) or members.get(b)]
-    texts = {n: node_text(data) for n, data in data_of.items()}
-    sizes = {n: _size(str(data.get("kind")), texts[n]) for n, data in data_of.items()}
-    widths = {n: size[0] for n, size in sizes.items()}
-
-    kinds_of = {n: data.get("kind") for n, data in data_of.items()}
-    timeline = {n: i for i, n in enumerate(data_of) if kinds_of[n] == "event"}
-    graph = _layered(g, bands, members, widths, timeline)
-    _order(graph)
-    area = _place_x(graph)
+    drawn = _Drawn.of(g, kinds)
+    graph = layered(g, drawn.bands, drawn.members, drawn.widths, drawn.timeline)
+    order_layers(graph)
     left = LABEL_COLUMN + MARGIN
+    width = rounded(left + place_x(graph) + MARGIN)
     centre = {it.id: left + it.x for layer in graph.layers for it in layer}
-    shape = _shapes(graph)
-    port = _ports(graph, shape, centre, widths)
-    segments = _segments(graph, shape, centre, port)
-    tracks, counts = _tracks(segments)
+    plan = plan_routes(graph, centre, drawn.widths)
     row_height = [
-        max(_box_height(sizes[it.node][1]) for it in layer if it.node is not None)
+        max(_box_height(drawn.lines[it.node]) for it in layer if it.node is not None)
         for layer in graph.layers
     ]
-    total_width = _r(left + area + MARGIN)
-    row_top, band_list = _place_y(graph, bands, labels, row_height, counts, total_width)
-    total_height = band_list[-1].y + band_list[-1].height
-
-    boxes: dict[str, Box] = {}
-    for i, layer in enumerate(graph.layers):
-        for it in layer:
-            if it.node is None:
-                continue
-            data = data_of[it.node]
-            w, lines = sizes[it.node]
-            h = _box_height(lines)
-            kind = str(data.get("kind"))
-            state = data.get("state") if kind == "barrier" else None
-            boxes[it.node] = Box(
-                it.node,
-                kind,
-                graph.layer_band[i],
-                _r(centre[it.node] - w / 2),
-                _r(row_top[i] + (row_height[i] - h) / 2),
-                w,
-                h,
-                lines,
-                texts[it.node],
-                None if state is None else str(state),
-                kind == "event" and bool(data.get("is_decision")),
-            )
-
-    def track_y(gap: int, track: int) -> float:
-        top = row_top[gap] + row_height[gap]
-        bottom = row_top[gap + 1] if gap + 1 < len(graph.layers) else total_height
-        return top + (bottom - top - (counts[gap] - 1) * TRACK) / 2 + track * TRACK
-
-    routes: list[EdgePath] = []
-    for index, (u, v, key, kind) in enumerate(graph.edges):
-        bu, bv = boxes[u], boxes[v]
-        points: list[Point] = []
-        if shape[index] == "loop":
-            x = bu.x + bu.width
-            y1, y2 = bu.y + bu.height * 0.35, bu.y + bu.height * 0.65
-            points = [(x, y1), (x + 11, y1), (x + 11, y2), (x, y2)]
-        elif shape[index] == "beside":  # at a height both boxes share
-            top, bottom = max(bu.y, bv.y), min(bu.y + bu.height, bv.y + bv.height)
-            y = top + (bottom - top) * port[(index, 0)]
-            ends = (bu.x + bu.width, bv.x) if bu.x < bv.x else (bu.x, bv.x + bv.width)
-            points = [(ends[0], y), (ends[1], y)]
-        else:
-            under = shape[index] == "under"
-            down = under or graph.layer_of[v] > graph.layer_of[u]
-            points.append((port[(index, 0)], bu.y + bu.height if down else bu.y))
-            for seg in segments:
-                if seg.edge == index and (index, seg.gap) in tracks:
-                    ty = track_y(seg.gap, tracks[(index, seg.gap)])
-                    points += [(seg.start, ty), (seg.end, ty)]
-            points.append((port[(index, 1)], bv.y + bv.height if under or not down else bv.y))
-        routes.append(EdgePath(u, v, key, kind, _simplify(points)))
-    return Layout(
-        total_width,
-        _r(total_height),
-        tuple(band_list),
-        tuple(boxes[it.id] for layer in graph.layers for it in layer if it.node is not None),
-        tuple(routes),
-    )
+    row_top, bands = _place_y(graph, drawn.bands, drawn.labels, row_height, plan.counts, width)
+    height = bands[-1].y + bands[-1].height
+    boxes = _boxes(graph, drawn, centre, row_top, row_height)
+    routes = route_points(graph, plan, boxes, row_top, row_height, height)
+    edges = [EdgePath(*edge, points) for edge, points in zip(graph.edges, routes, strict=True)]
+    return Layout(width, rounded(height), tuple(bands), tuple(boxes.values()), tuple(edges))
