@@ -23,12 +23,20 @@ from graph_shapes import chain_review, random_review, star_review
 from npcs_review.cli import app
 from npcs_review.errors import GraphTooLargeError
 from npcs_review.graph import _view
+from npcs_review.graph import layout as layout_module
 from npcs_review.graph.analysis import analyze
 from npcs_review.graph.bridge import to_networkx
 from npcs_review.graph.combine import combine
 from npcs_review.graph.cut import minimal_cut
 from npcs_review.graph.export import to_dot, to_graphml, to_mermaid, to_svg
-from npcs_review.graph.layout import acci_map_layout
+from npcs_review.graph.layout import (
+    ACCIMAP_KINDS,
+    MAX_SHARED,
+    MAX_SLOTS,
+    Box,
+    Layout,
+    acci_map_layout,
+)
 from npcs_review.graph.limits import MAX_LINKS, MAX_NODES
 from npcs_review.graph.pathways import MAX_PATHS, Pathway, _back_search, pathways
 from npcs_review.io import load_case
@@ -335,3 +343,60 @@ def test_minimal_cut_matches_networkx(seed: int) -> None:
     graph = build(parts.pop("factors"), links, **parts)
     result = minimal_cut(graph)
     assert (result.nodes, result.breakable) == reference_cut(graph)
+
+
+# ---------------------------------------------------------------------------- the layout
+
+
+def check_simple_layout(layout: Layout, graph: nx.MultiDiGraph) -> None:
+    """Every node drawn once inside its band, no two boxes overlap, every link drawn."""
+    drawn = {n for n, d in graph.nodes(data=True) if d.get("kind") in ACCIMAP_KINDS}
+    assert sorted(b.id for b in layout.boxes) == sorted(drawn)
+    bands = {band.id: band for band in layout.bands}
+    rows: dict[float, list[Box]] = {}
+    for box in layout.boxes:
+        assert bands[box.band].contains(box), box.id
+        rows.setdefault(box.y + box.height / 2, []).append(box)
+    for row in rows.values():  # boxes share a row only with boxes centred on the same line
+        row.sort(key=lambda b: b.x)
+        for left, right in itertools.pairwise(row):
+            assert left.x + left.width < right.x, (left.id, right.id)
+    by_id = {box.id: box for box in layout.boxes}
+    assert len(layout.edges) == graph.number_of_edges()
+    for edge in layout.edges:
+        for end, node in ((edge.points[0], edge.source), (edge.points[-1], edge.target)):
+            box = by_id[node]
+            assert box.x - 0.11 <= end[0] <= box.x + box.width + 0.11
+            assert box.y - 0.11 <= end[1] <= box.y + box.height + 0.11
+
+
+@pytest.mark.parametrize(
+    "review",
+    [chain_review(1000), star_review(1000), random_review(1200, 6000, 5)],
+    ids=["chain", "star", "random"],
+)
+def test_large_maps_get_the_simplified_layout(
+    review: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12's layouts: the simplified layout, which never builds link slots, says so."""
+
+    def no_slots(*_: Any) -> None:
+        raise AssertionError("the full layout's slots were built")
+
+    monkeypatch.setattr(layout_module, "layered", no_slots)
+    graph = graph_of(review)
+    layout = acci_map_layout(graph)
+    assert layout.note.startswith("Simplified layout: this map's")
+    assert f"({MAX_SLOTS:,} and {MAX_SHARED:,})" in layout.note
+    check_simple_layout(layout, graph)
+    svg = to_svg(graph)
+    assert '<text class="note"' in svg
+    assert "Simplified layout" in svg
+
+
+def test_small_maps_keep_the_full_layout() -> None:
+    """Under the limits nothing changes: the examples get the full, routed layout."""
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        case = load_case(path)
+        if case.review is not None and case.review.links:
+            assert acci_map_layout(to_networkx(case)).note == ""

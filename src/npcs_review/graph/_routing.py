@@ -10,6 +10,7 @@ between runs on a track under the row.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -155,34 +156,76 @@ def assign_tracks(segments: list[Segment]) -> tuple[dict[tuple[int, int], int], 
     for seg in segments:
         if rounded(seg.start) != rounded(seg.end) or len(seg.ups) == 2:
             by_gap[seg.gap].append(seg)
-
-    def inside(x: float, seg: Segment) -> bool:
-        return seg.low - TRACK_CLEAR <= x <= seg.high + TRACK_CLEAR
-
-    def cost(a: Segment, b: Segment) -> int:  # crossings when a lies above b
-        return sum(inside(x, a) for x in b.ups) + sum(inside(x, b) for x in a.downs)
-
-    def overlap(a: Segment, b: Segment) -> bool:
-        return a.low - TRACK_CLEAR <= b.high and b.low - TRACK_CLEAR <= a.high
-
     tracks: dict[tuple[int, int], int] = {}
     counts: dict[int, int] = {}
     for gap, segs in sorted(by_gap.items()):
-        votes = []
-        for a in segs:
-            score = 0
-            for b in segs:
-                if b is not a and overlap(a, b):
-                    score += (cost(a, b) < cost(b, a)) - (cost(a, b) > cost(b, a))
-            votes.append((-score, a.low, a.high, a.edge, a))
-        votes.sort(key=lambda vote: vote[:4])
-        placed: list[tuple[Segment, int]] = []
-        for *_, seg in votes:
-            track = 1 + max((t for other, t in placed if overlap(seg, other)), default=-1)
-            placed.append((seg, track))
-            tracks[(seg.edge, gap)] = track
-        counts[gap] = 1 + max(t for _, t in placed)
+        scores = _votes(segs)
+        order = sorted(
+            range(len(segs)),
+            key=lambda i: (-scores[i], segs[i].low, segs[i].high, segs[i].edge),
+        )
+        placed = _pack([segs[i] for i in order])
+        for i, track in zip(order, placed, strict=True):
+            tracks[(segs[i].edge, gap)] = track
+        counts[gap] = 1 + max(placed)
     return tracks, counts
+
+
+def _inside(x: float, seg: Segment) -> bool:
+    return seg.low - TRACK_CLEAR <= x <= seg.high + TRACK_CLEAR
+
+
+def _cost(a: Segment, b: Segment) -> int:
+    """The crossings when ``a`` lies above ``b``."""
+    return sum(_inside(x, a) for x in b.ups) + sum(_inside(x, b) for x in a.downs)
+
+
+def _votes(segs: list[Segment]) -> list[int]:
+    """For each segment, the segments sharing its x range it should lie above, minus below.
+
+    Only overlapping pairs vote; they are found by a sweep over the segments sorted by their
+    left end, which keeps the segments still reaching the sweep line.
+    """
+    scores = [0] * len(segs)
+    by_low = sorted(range(len(segs)), key=lambda i: segs[i].low)
+    active: list[int] = []
+    for i in by_low:
+        a = segs[i]
+        active = [j for j in active if a.low - TRACK_CLEAR <= segs[j].high]
+        for j in active:
+            b = segs[j]
+            above, below = _cost(a, b), _cost(b, a)
+            vote = (above < below) - (above > below)
+            scores[i] += vote
+            scores[j] -= vote
+        active.append(i)
+    return scores
+
+
+def _pack(ordered: list[Segment]) -> list[int]:
+    """Tracks for segments in order: each below every earlier one it shares x range with.
+
+    Segments on one track never share x range, so each track is kept sorted by left end and
+    checked with one binary search, from the deepest track up.
+    """
+    starts: list[list[float]] = []  # per track, its segments' left ends less the clearance
+    highs: list[list[float]] = []  # and their right ends, in the same (and so sorted) order
+    result = []
+    for seg in ordered:
+        track = 0
+        for t in range(len(starts) - 1, -1, -1):
+            k = bisect.bisect_right(starts[t], seg.high)
+            if k and seg.low - TRACK_CLEAR <= highs[t][k - 1]:
+                track = t + 1
+                break
+        if track == len(starts):
+            starts.append([])
+            highs.append([])
+        k = bisect.bisect_right(starts[track], seg.low - TRACK_CLEAR)
+        starts[track].insert(k, seg.low - TRACK_CLEAR)
+        highs[track].insert(k, seg.high)
+        result.append(track)
+    return result
 
 
 def simplify(points: Iterable[Point]) -> tuple[Point, ...]:

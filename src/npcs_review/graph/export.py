@@ -281,7 +281,9 @@ def to_svg(g: nx.MultiDiGraph, *, kinds: Collection[str] = ACCIMAP_KINDS) -> str
     if isinstance(review.get("type"), str):
         title += f" — {_label('review_type', review['type'])}"
     legend, legend_height = _legend(layout, layout.width - 32)
-    top = 16 + 24 + legend_height + 8
+    notes = wrap(layout.note, max(40, int((layout.width - 32) / 7)), 8) if layout.note else ()
+    below_title = 44 + 16 * len(notes)
+    top = below_title + legend_height + 4
     width, height = layout.width, layout.height + top + 16
     markers = [_marker(k, c) for k, (c, _, _) in _LINK_STYLE.items()]
     markers.append(_marker("other", _OTHER_LINK[0]))
@@ -299,7 +301,12 @@ def to_svg(g: nx.MultiDiGraph, *, kinds: Collection[str] = ACCIMAP_KINDS) -> str
         f'<rect class="background" x="0" y="0" width="{_n(width)}" height="{_n(height)}" '
         'fill="#ffffff"/>',
         f'<text class="title" x="16" y="28">{_esc(title)}</text>',
-        '<g transform="translate(16,44)">',
+        *(
+            f'<text class="note" x="16" y="{44 + 16 * i}" font-size="12" font-weight="bold" '
+            f'fill="#8e0000">{_esc(line)}</text>'
+            for i, line in enumerate(notes)
+        ),
+        f'<g transform="translate(16,{below_title})">',
         *legend,
         "</g>",
         f'<g class="map" transform="translate(0,{_n(top)})">',

@@ -35,6 +35,7 @@ Everything is deterministic: the same graph (same insertion order) gives the sam
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
@@ -44,14 +45,24 @@ import networkx as nx
 
 from npcs_review.codelists import codelist
 from npcs_review.graph._layers import (
+    GAP_BOX,
     MAX_COLUMNS,
+    MIN_WIDTH,
     TIMELINE,
     Layered,
     layered,
     order_layers,
     place_x,
+    rows_of,
 )
-from npcs_review.graph._routing import Point, gap_height, plan_routes, rounded, route_points
+from npcs_review.graph._routing import (
+    Point,
+    gap_height,
+    plan_routes,
+    rounded,
+    route_points,
+    simplify,
+)
 from npcs_review.graph.labels import WRAP_CHARS, level_label, node_text, wrap
 from npcs_review.graph.limits import check_size
 
@@ -60,6 +71,8 @@ __all__ = [
     "ALL_KINDS",
     "BOX_WIDTH",
     "MAX_COLUMNS",
+    "MAX_SHARED",
+    "MAX_SLOTS",
     "Band",
     "Box",
     "EdgePath",
@@ -75,6 +88,13 @@ ACCIMAP_KINDS: frozenset[str] = frozenset({"outcome", "event", "factor", "barrie
 ALL_KINDS: frozenset[str] = ACCIMAP_KINDS | {"finding", "recommendation", "evidence"}
 #: Width of a box, in SVG user units (px).
 BOX_WIDTH = 196.0
+#: The full layout runs while its links pass at most this many rows in all (a link passes
+#: every row strictly between its ends' rows, at a slot of its own) ...
+MAX_SLOTS = 10_000
+#: ... and while at most this many pairs of links meet in the gaps between rows (the sum over
+#: the gaps of the number of links in each, squared). Above either, the map is drawn by the
+#: simplified layout, which says so. Both keep the full layout to about a second.
+MAX_SHARED = 2_000_000
 
 LINE_HEIGHT = 15.0
 """Height of a label line."""
@@ -191,6 +211,8 @@ class Layout:
     bands: tuple[Band, ...]
     boxes: tuple[Box, ...]
     edges: tuple[EdgePath, ...]
+    note: str = ""
+    """Why the map is simplified (see :data:`MAX_SLOTS`); empty for the full layout."""
 
     def box(self, node: str) -> Box:
         """Return the box of ``node``.
@@ -339,7 +361,7 @@ def _box_height(lines: Sequence[str]) -> float:
 
 
 def _place_y(
-    graph: Layered,
+    row_band: list[str],
     bands: list[str],
     labels: Mapping[str, str],
     row_height: list[float],
@@ -351,14 +373,14 @@ def _place_y(
     def needed(gap: int) -> float:
         return gap_height(counts.get(gap, 0))
 
-    last = len(graph.layers) - 1
-    row_top = [0.0] * len(graph.layers)
+    last = len(row_band) - 1
+    row_top = [0.0] * len(row_band)
     result: list[Band] = []
     y = 0.0
     for band in bands:
         label_lines = wrap(labels[band], LABEL_WRAP, 6)
         label_height = len(label_lines) * BAND_LABEL_LINE + BAND_PAD
-        rows = [i for i, b in enumerate(graph.layer_band) if b == band]
+        rows = [i for i, b in enumerate(row_band) if b == band]
         if not rows:
             height = max(MIN_BAND_HEIGHT, label_height)
         else:
@@ -421,7 +443,11 @@ def acci_map_layout(g: nx.MultiDiGraph, *, kinds: Collection[str] = ACCIMAP_KIND
     """
     check_size(g)
     drawn = _Drawn.of(g, kinds)
-    graph = layered(g, drawn.bands, drawn.members, drawn.widths, drawn.timeline)
+    rows = rows_of(g, drawn.bands, drawn.members)
+    slots, shared = rows.work()
+    if slots > MAX_SLOTS or shared > MAX_SHARED:
+        return _simple_layout(g, drawn, slots, shared)
+    graph = layered(rows, drawn.widths, drawn.timeline)
     order_layers(graph)
     left = LABEL_COLUMN + MARGIN
     width = rounded(left + place_x(graph) + MARGIN)
@@ -431,9 +457,95 @@ def acci_map_layout(g: nx.MultiDiGraph, *, kinds: Collection[str] = ACCIMAP_KIND
         max(_box_height(drawn.lines[it.node]) for it in layer if it.node is not None)
         for layer in graph.layers
     ]
-    row_top, bands = _place_y(graph, drawn.bands, drawn.labels, row_height, plan.counts, width)
+    row_top, bands = _place_y(
+        graph.layer_band, drawn.bands, drawn.labels, row_height, plan.counts, width
+    )
     height = bands[-1].y + bands[-1].height
     boxes = _boxes(graph, drawn, centre, row_top, row_height)
     routes = route_points(graph, plan, boxes, row_top, row_height, height)
     edges = [EdgePath(*edge, points) for edge, points in zip(graph.edges, routes, strict=True)]
     return Layout(width, rounded(height), tuple(bands), tuple(boxes.values()), tuple(edges))
+
+
+# --- the simplified layout, for large maps ---------------------------------------------------
+
+
+def _simple_layout(g: nx.MultiDiGraph, drawn: _Drawn, slots: int, shared: int) -> Layout:
+    """A grid of boxes in their bands and straight links: linear work, for large maps.
+
+    Each band's boxes are ordered once, top band first, by the mean position of their
+    neighbours in the bands above (events keep the timeline's order), then laid out in rows of
+    about the square root of the number of boxes; links are straight lines from box to box.
+    The layout says so in :attr:`Layout.note`.
+    """
+    columns = max(MAX_COLUMNS, math.isqrt(max(len(drawn.data) - 1, 0)) + 1)
+    rows = rows_of(g, drawn.bands, _ordered_members(g, drawn), columns)
+    used = [sum(drawn.widths[n] for n in row) + GAP_BOX * (len(row) - 1) for row in rows.rows]
+    area = max(MIN_WIDTH, *used)
+    left = LABEL_COLUMN + MARGIN
+    width = rounded(left + area + MARGIN)
+    row_height = [max(_box_height(drawn.lines[n]) for n in row) for row in rows.rows]
+    row_top, bands = _place_y(rows.band, drawn.bands, drawn.labels, row_height, {}, width)
+    height = bands[-1].y + bands[-1].height
+    boxes: dict[str, Box] = {}
+    for i, row in enumerate(rows.rows):
+        x = left + (area - used[i]) / 2
+        for n in row:
+            y = row_top[i] + (row_height[i] - _box_height(drawn.lines[n])) / 2
+            boxes[n] = drawn.box(n, rows.band[i], x, y)
+            x += drawn.widths[n] + GAP_BOX
+    edges = tuple(
+        EdgePath(u, v, key, kind, _straight(boxes[u], boxes[v], rows.row_of[u], rows.row_of[v]))
+        for u, v, key, kind in rows.edges
+    )
+    note = (
+        f"Simplified layout: this map's {len(rows.edges):,} links would pass {slots:,} rows "
+        f"and meet in {shared:,} pairs, more than the full layout takes ({MAX_SLOTS:,} and "
+        f"{MAX_SHARED:,}); links are drawn as straight lines and may cross boxes."
+    )
+    return Layout(width, rounded(height), tuple(bands), tuple(boxes.values()), edges, note)
+
+
+def _ordered_members(g: nx.MultiDiGraph, drawn: _Drawn) -> dict[str, list[str]]:
+    """Each band's nodes by the mean position of their neighbours in the bands above.
+
+    One pass, top band first; nodes with no neighbour above keep their place in the graph
+    order after the others, and events keep the timeline's order among themselves.
+    """
+    neighbours: dict[str, list[str]] = defaultdict(list)
+    for u, v in g.edges():
+        if u != v and u in drawn.data and v in drawn.data:
+            neighbours[str(u)].append(str(v))
+            neighbours[str(v)].append(str(u))
+    position: dict[str, float] = {}
+    ordered: dict[str, list[str]] = {}
+    for band in drawn.bands:
+        nodes = drawn.members.get(band, [])
+
+        def key(item: tuple[int, str]) -> tuple[float, int]:
+            placed = [position[m] for m in neighbours[item[1]] if m in position]
+            return (sum(placed) / len(placed) if placed else math.inf, item[0])
+
+        order = [n for _, n in sorted(enumerate(nodes), key=key)]
+        events = iter(
+            sorted((n for n in order if n in drawn.timeline), key=lambda n: drawn.timeline[n])
+        )
+        order = [next(events) if n in drawn.timeline else n for n in order]
+        position.update((n, i / max(len(order), 1)) for i, n in enumerate(order))
+        ordered[band] = order
+    return ordered
+
+
+def _straight(a: Box, b: Box, row_a: int, row_b: int) -> tuple[Point, ...]:
+    """A straight link between two boxes, from border to border (a small loop to itself)."""
+    if a.id == b.id:
+        x, y1, y2 = a.x + a.width, a.y + a.height * 0.35, a.y + a.height * 0.65
+        return simplify([(x, y1), (x + 11, y1), (x + 11, y2), (x, y2)])
+    if row_a == row_b:
+        y = a.y + a.height / 2
+        ends = (a.x + a.width, b.x) if a.x < b.x else (a.x, b.x + b.width)
+        return simplify([(ends[0], y), (ends[1], y)])
+    down = row_b > row_a
+    start = (a.x + a.width / 2, a.y + a.height if down else a.y)
+    end = (b.x + b.width / 2, b.y if down else b.y + b.height)
+    return simplify([start, end])
