@@ -9,7 +9,10 @@ from xml.etree import ElementTree
 
 import pytest
 
+from npcs_review.audience import for_audience
 from npcs_review.io import load_case
+from npcs_review.models import Case
+from npcs_review.models._text import TextValue, map_text
 from npcs_review.render import summarize
 from npcs_review.render.summary import build_summary
 from npcs_review.render.timeline import timeline_svg
@@ -68,16 +71,28 @@ def test_partnership_withholds_text_that_looks_identifying() -> None:
 
 
 def test_public_summary_is_limited_to_the_disclosure_minimum() -> None:
-    """Cause and circumstances, age and sex, prior reports with results, services: no more."""
+    """Cause and circumstances, age and sex, prior reports with results, services: no more,
+    where the jurisdiction's disclosure rule publishes nothing beyond the federal minimum."""
     case = load_case(REVIEWED)
-    summary = build_summary(case, audience="public")
+    bare = case.model_copy(update={"case": case.case.model_copy(update={"jurisdiction": "us_ca"})})
+    summary = build_summary(bare, audience="public")
     keys = {s.key for s in summary.sections}
-    assert keys <= {"circumstances", "history", "findings", "completeness"}
-    text = summarize(case, audience="public", format="md")
+    assert keys == {"overview", "circumstances", "allegations", "history", "completeness"}
+    text = summarize(bare, audience="public", format="md")
     assert case.case.case_id not in text
     assert "Safety plan" not in text  # not a disclosable history event
     assert "Recommendation" not in text
     assert "Investigation" in text
+
+
+def test_public_summary_includes_what_the_jurisdiction_publishes() -> None:
+    """Pennsylvania posts review-team reports: the review, its findings and recommendations."""
+    case = load_case(REVIEWED)
+    summary = build_summary(case, audience="public")
+    keys = {s.key for s in summary.sections}
+    assert {"review", "findings", "recommendations"} <= keys
+    assert not {"chronology", "factors", "household", "lint", "classification-0"} & keys
+    assert "factor_graph" not in summary.figures
 
 
 def test_markdown_has_tables_and_a_mermaid_diagram() -> None:
@@ -181,3 +196,64 @@ def test_html_renders_in_a_real_browser(tmp_path: Path) -> None:
             assert pdf.stat().st_size > 20_000
         finally:
             browser.close()
+
+
+_PAYLOADS = (
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(2)">',
+    "[click](javascript:alert(3))",
+    "<a href='javascript:alert(4)'>x</a>",
+)
+
+
+def _injected() -> Case:
+    counter = iter(range(100_000))
+
+    def inject(item: TextValue) -> str:
+        if item.kind not in ("narrative", "label"):
+            return item.value
+        payload = _PAYLOADS[next(counter) % len(_PAYLOADS)]
+        room = 180 if item.kind == "label" else 19_000
+        return f"{item.value[:room]} {payload}"
+
+    return map_text(load_case(REVIEWED), inject)
+
+
+def test_markdown_escapes_html_and_links_in_every_text() -> None:
+    """A script, an onerror image or a javascript: link in any text stays text in Markdown,
+    even when the Markdown renderer lets HTML through (markdown-it with html enabled)."""
+    from markdown_it import MarkdownIt  # noqa: PLC0415
+
+    case = _injected()
+    renderer = MarkdownIt("commonmark", {"html": True}).enable("table")
+    for audience in ("internal", "partnership"):
+        text = summarize(case, audience=audience, format="md")
+        assert "<script" not in text
+        assert "<img" not in text
+        page = renderer.render(text)
+        assert "<script" not in page
+        assert "<img" not in page
+        assert "<a href" not in page
+        assert 'href="javascript' not in page
+    internal = renderer.render(summarize(case, audience="internal", format="md"))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in internal  # shown as text, not dropped
+
+
+def test_mermaid_labels_escape_html() -> None:
+    """The Mermaid diagram's labels carry no raw angle brackets or quotes from the case."""
+    from npcs_review.graph.export import to_mermaid  # noqa: PLC0415
+
+    case = _injected()
+    graph = for_audience(case, "internal").graph()
+    diagram = to_mermaid(graph)
+    assert "<script" not in diagram
+    assert "<img" not in diagram
+    assert 'onerror="' not in diagram
+
+
+def test_html_summary_escapes_every_text() -> None:
+    """The HTML summary (and its inline SVG) carries the payloads only as escaped text."""
+    html = summarize(_injected(), audience="internal")
+    assert "<script" not in html
+    assert "<img" not in html
+    assert "&lt;script&gt;" in html

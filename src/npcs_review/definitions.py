@@ -226,11 +226,22 @@ class ReviewTrigger(DefinitionModel):
     """Who reviews and by when."""
 
 
+#: Parts of a case summary beyond the federal minimum that a disclosure rule may publish.
+PublishedPart = Literal[
+    "determinations", "review", "review_findings", "recommendations", "agency_response"
+]
+
+
 class Disclosure(DefinitionModel):
     """What the jurisdiction allows or requires to be made public, and when."""
 
     text: str
     """In plain words."""
+    publishes: list[PublishedPart] = Field(default_factory=list)
+    """What the jurisdiction publishes beyond the federal minimum (cause, circumstances, age,
+    sex, prior reports and services), for the public summary: determinations (charges,
+    findings), the review (who, under which rule, its report), its findings, its
+    recommendations, the agency's response."""
     citations: list[Citation] = Field(min_length=1)
     """Sources."""
 

@@ -293,6 +293,8 @@ class Disclosure:
 
     text: str
     citations: tuple[Citation, ...]
+    publishes: tuple[str, ...] = ()
+    """Summary parts published beyond the federal minimum (see ``definitions.Disclosure``)."""
 
 
 @attrs.frozen
@@ -1020,7 +1022,11 @@ class _Compiler:
             own,
             FrozenMap(terms),
             tuple(triggers),
-            Disclosure(disclosure.text, _citations(disclosure.citations)) if disclosure else None,
+            Disclosure(
+                disclosure.text, _citations(disclosure.citations), tuple(disclosure.publishes)
+            )
+            if disclosure
+            else None,
             _citations(model.citations),
             tuple(model.unverified),
             _vectors(model.vectors),

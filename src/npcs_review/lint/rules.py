@@ -9,7 +9,7 @@ from npcs_review.codelists import codelist
 from npcs_review.identifiers import identifier_kinds
 from npcs_review.lint.config import attribution_cues, phrases
 from npcs_review.lint.core import LintContext, rule
-from npcs_review.models import MISSING, Case, Recommendation
+from npcs_review.models import MISSING, Case
 from npcs_review.models._text import iter_text
 
 __all__ = ["team_text"]
@@ -155,7 +155,7 @@ def action_strength_mix(context: LintContext) -> Iterator[Hit]:
     review = context.case.review
     if review is None or not review.recommendations:
         return
-    ranked = [s for s in map(_strength, review.recommendations) if s is not None]
+    ranked = [s for r in review.recommendations if (s := r.ranked_strength()) is not None]
     weaker = [s for s in ranked if s == "weaker"]
     if ranked and len(weaker) / len(ranked) > 0.5:
         unranked = len(review.recommendations) - len(ranked)
@@ -167,17 +167,6 @@ def action_strength_mix(context: LintContext) -> Iterator[Hit]:
             "Add stronger or intermediate actions that change the system: forcing "
             "functions, standardized pathways, staffing, decision aids.",
         )
-
-
-def _strength(r: Recommendation) -> str | None:
-    """A recommendation's strength: recorded, else its action type's rank, else unknown."""
-    if r.action_strength is not None and r.action_strength not in MISSING:
-        return r.action_strength
-    if r.action_type is not None and r.action_type not in MISSING:
-        from npcs_review.graph._view import type_strength  # noqa: PLC0415
-
-        return type_strength(r.action_type)
-    return None
 
 
 @rule(

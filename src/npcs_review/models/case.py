@@ -184,6 +184,8 @@ class Maltreatment(Model):
     """How this maltreatment relates to the death or injury (code list ``causal_role``), as the
     agency that investigated it concluded. Other authorities' conclusions, which may differ, go
     in their own determinations (``/determinations/*/causal_role``)."""
+    note: Text | None = None
+    """What the allegation was about, as the report gives it, with roles, never names."""
 
 
 class Determination(Model):

@@ -13,8 +13,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
+from npcs_review.codelists import codelist
 from npcs_review.models._base import TOKEN, Label, Model, Text
-from npcs_review.models._types import Coded, Id, Maybe, PartialDate
+from npcs_review.models._types import MISSING, Coded, Id, Maybe, PartialDate
 
 __all__ = [
     "LINK_KINDS",
@@ -173,6 +174,16 @@ class Recommendation(Model):
     ``recommendation_status``)."""
     status_reason: Text | None = None
     """Why, when declined."""
+
+    def ranked_strength(self) -> str | None:
+        """Its strength on the action hierarchy: recorded, else its action type's, else None."""
+        if self.action_strength is not None and self.action_strength not in MISSING:
+            return self.action_strength
+        if self.action_type is None or self.action_type in MISSING:
+            return None
+        value = codelist("action_type").get(self.action_type)
+        strength = None if value is None else value.attributes.get("strength")
+        return strength if isinstance(strength, str) else None
 
 
 class ReviewTrigger(Model):

@@ -42,6 +42,7 @@ footer{margin-top:32px;font-size:12px;color:var(--muted)}
 @media print{
  body{background:#fff;font-size:11pt}main{max-width:none;padding:0}
  h2{break-after:avoid}table,figure{break-inside:avoid}.full-size{display:none}
+ section#overview{break-after:page}
  tr{break-inside:avoid}a{color:inherit;text-decoration:none}
 }
 @page{margin:16mm 14mm}

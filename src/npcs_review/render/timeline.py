@@ -31,13 +31,19 @@ def timeline_svg(events: Sequence[dict[str, str]]) -> str:
     """Draw events (``date``, ``label``, ``lane``, ``shown``) on a time axis.
 
     Agency history sits above the axis, the incident's own events and decisions below; labels
-    are stacked in rows so that none overlap. Deterministic for the same events.
+    are stacked in rows so that none overlap. A date known only to its month or year, or a
+    bounded range, is drawn as a bar over the days it may be, never as its first day.
+    Deterministic for the same events.
     """
     if not events:
         return ""
-    days = [date_bounds(e["date"])[0].toordinal() for e in events]
-    first, last = min(days), max(days)
+    bounds = [tuple(d.toordinal() for d in date_bounds(e["date"])) for e in events]
+    first = min(b[0] for b in bounds)
+    last = max(b[1] if b[1] > b[0] else b[0] for b in bounds)
     span = max(last - first, 1)
+    # an imprecise or bounded date is a range: drawn as a bar, labelled at its middle
+    days = [(b[0] + b[1]) // 2 for b in bounds]
+    ranges = {id(e): b for e, b in zip(events, bounds, strict=True) if b[1] > b[0]}
     inner = _WIDTH - 2 * _MARGIN
 
     def x_of(day: int) -> float:
@@ -88,6 +94,13 @@ def timeline_svg(events: Sequence[dict[str, str]]) -> str:
                 f'<line x1="{x:.1f}" y1="{axis_y}" x2="{x:.1f}" y2="{anchor_y:.1f}" '
                 f'stroke="{colour}" stroke-dasharray="2,2"/>'
             )
+            if id(event) in ranges and event["lane"] != "incident":
+                start, end = ranges[id(event)]
+                lines_out.append(
+                    f'<line class="range" x1="{x_of(start):.1f}" y1="{axis_y}" '
+                    f'x2="{x_of(end):.1f}" y2="{axis_y}" stroke="{colour}" stroke-width="8" '
+                    'stroke-linecap="round" stroke-opacity="0.55"/>'
+                )
             lines_out.append(
                 f'<rect x="{x - 6:.1f}" y="{axis_y - 6}" width="12" height="12" '
                 f'transform="rotate(45 {x:.1f} {axis_y})" fill="{colour}"/>'
