@@ -223,7 +223,7 @@ def _overview(
     review = case.review
     if review is not None and "review" in published:
         rows.append(("Review", _review_line(review, view)))
-    tables: list[Table] = [(("Key fact", ""), tuple(rows))]
+    tables: list[Table] = [(("Key fact", "Detail"), tuple(rows))]
     if review is not None and view.audience != "public":
         top = _most_connected(case)
         if top:
