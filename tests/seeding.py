@@ -17,6 +17,7 @@ from collections.abc import Collection
 
 import attrs
 
+from npcs_review._pointer import escape
 from npcs_review.identifiers import normalize
 from npcs_review.models import Case
 from npcs_review.models._text import TextValue, iter_text, map_text
@@ -65,6 +66,25 @@ def _free_text_seed(n: int) -> str:
     return forms[n % len(forms)]
 
 
+def _seed_for(item: TextValue, n: int, tokens: dict[str, str]) -> tuple[str, str | None]:
+    """The seeded string, and the seed to report (None for an id already reported)."""
+    if item.kind == "token":
+        if item.value in tokens:
+            return tokens[item.value], None
+        given = _GIVEN[len(tokens) % len(_GIVEN)].lower()
+        tokens[item.value] = f"{given}_lee_q{len(tokens)}"
+        return tokens[item.value], tokens[item.value]
+    if item.kind == "geography":
+        new = "99907" if item.value.isdigit() else f"region_marcus_q{n}"
+        return new, new
+    if item.kind == "confidential":
+        new = f"CASE-555-867-{n:04d}"
+        return new, new
+    written = _free_text_seed(n)
+    room = (200 if item.kind == "label" else 20_000) - len(written) - 1
+    return f"{item.value[:room]} {written}", written
+
+
 def seed_identifiers(case: Case, *, kinds: Collection[str] = SEEDED_KINDS) -> Seeded:
     """Write an identifier into every string of ``case`` whose kind is in ``kinds``.
 
@@ -77,27 +97,14 @@ def seed_identifiers(case: Case, *, kinds: Collection[str] = SEEDED_KINDS) -> Se
     counter = iter(range(1_000_000))
 
     def seed(item: TextValue) -> str:
-        if item.kind not in kinds:
+        if item.kind not in kinds or (item.kind == "token" and item.value in _RESERVED):
             return item.value
-        n = next(counter)
-        if item.kind == "token":
-            if item.value in _RESERVED:
-                return item.value
-            if item.value not in tokens:
-                given = _GIVEN[len(tokens) % len(_GIVEN)].lower()
-                tokens[item.value] = f"{given}_lee_q{len(tokens)}"
-                seeds[item.pointer] = tokens[item.value]
-            return tokens[item.value]
-        if item.kind == "geography":
-            seeds[item.pointer] = "99907" if item.value.isdigit() else f"region_marcus_q{n}"
-            return seeds[item.pointer]
-        if item.kind == "confidential":
-            seeds[item.pointer] = f"CASE-555-867-{n:04d}"
-            return seeds[item.pointer]
-        written = _free_text_seed(n)
-        seeds[item.pointer] = written
-        room = (200 if item.kind == "label" else 20_000) - len(written) - 1
-        return f"{item.value[:room]} {written}"
+        new, secret = _seed_for(item, next(counter), tokens)
+        if secret is not None:
+            # a mapping key is reported where it now is: under its new name
+            parent = item.pointer.rsplit("/", 1)[0]
+            seeds[f"{parent}/{escape(new)}" if item.key else item.pointer] = secret
+        return new
 
     seeded = map_text(case, seed)
     return Seeded(seeded, seeds)

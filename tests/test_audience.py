@@ -24,7 +24,8 @@ def test_seeding_reaches_every_string_and_every_seed_is_an_identifier(path: Path
     """The helper seeds each free-text, label, id and case-id string, and the detector sees each."""
     case = load_case(path)
     seeded = seed_identifiers(case)
-    pointers = set(string_pointers(case))
+    pointers = set(string_pointers(seeded.case))
+    assert len(string_pointers(seeded.case)) == len(string_pointers(case))
     assert seeded.seeds
     assert set(seeded.seeds) <= pointers
     for pointer, seed in seeded.seeds.items():
@@ -144,3 +145,69 @@ def test_withheld_text_is_marked() -> None:
         update={"incident": case.incident.model_copy(update={"summary": "Baby Marcus was found."})}
     )
     assert for_audience(leaky, "public").case.incident.summary == WITHHELD
+
+
+_DRAWINGS = ("svg", "dot", "mermaid", "graphml", "json")
+REVIEWED = [p for p in CASES if (c := load_case(p)).review is not None and c.review.links]
+
+
+@pytest.mark.parametrize("audience", SHARED)
+@pytest.mark.parametrize("path", REVIEWED, ids=lambda p: p.stem)
+def test_no_seeded_identifier_reaches_a_shared_graph_export(path: Path, audience: str) -> None:
+    """SVG (with its <title> tooltips), DOT, Mermaid, GraphML and JSON for the partnership and
+    the public carry none of the seeds: person and team roles, level labels, owner roles, duty
+    text, link mechanisms, actor roles, ids... Where the public may not see the graph, it is
+    refused instead."""
+    from npcs_review.render.graph import DRAWING_FORMATS  # noqa: PLC0415
+
+    seeded = seed_identifiers(load_case(path))
+    view = for_audience(seeded.case, audience)
+    if audience == "public" and "review_findings" not in view.published():
+        with pytest.raises(ValueError, match="does not publish review findings"):
+            view.graph()
+        return
+    graph = view.graph()
+    for fmt in _DRAWINGS:
+        text = DRAWING_FORMATS.render(graph, fmt)
+        assert seeded.leaks(text) == {}, fmt
+
+
+def test_the_internal_graph_export_keeps_the_text() -> None:
+    """The internal drawing is the review itself (the seeds are there), so the test above can
+    fail; the public one drops the chronology, evidence and debrief notes."""
+    from npcs_review.render.graph import DRAWING_FORMATS  # noqa: PLC0415
+
+    seeded = seed_identifiers(load_case(EXAMPLES / "fatality-open-case-prior-reports.yaml"))
+    internal = DRAWING_FORMATS.render(for_audience(seeded.case).graph(), "json")
+    assert len(seeded.leaks(internal)) > 50
+    public = for_audience(seeded.case, "public").graph()
+    kinds = {d["kind"] for _, d in public.nodes(data=True)}
+    assert not kinds & {"event", "evidence"}
+    assert "debrief_notes" not in public.graph["review"]
+
+
+@pytest.mark.parametrize("path", REVIEWED, ids=lambda p: p.stem)
+def test_partnership_graph_export_shows_no_calendar_date(path: Path) -> None:
+    """Dates on events, evidence and recommendations are relative in the partnership export."""
+    from npcs_review.models._text import iter_text  # noqa: PLC0415
+    from npcs_review.render.graph import DRAWING_FORMATS  # noqa: PLC0415
+
+    case = load_case(path)
+    days = {t.value for t in iter_text(case) if t.kind == "date" and len(t.value) == 10}
+    graph = for_audience(case, "partnership").graph()
+    for fmt in _DRAWINGS:
+        text = DRAWING_FORMATS.render(graph, fmt)
+        assert not {d for d in days if d in text}, fmt
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_lint_reports_carry_no_free_text(path: Path) -> None:
+    """Lint reports (text, JSON, SARIF) name the kind of identifier, never a seeded text."""
+    from npcs_review.lint import lint  # noqa: PLC0415
+    from npcs_review.render.lint import LINT_FORMATS  # noqa: PLC0415
+
+    seeded = seed_identifiers(load_case(path), kinds=("narrative", "label"))
+    report = lint(seeded.case)
+    assert any(f.code == "NPR-L401" for f in report.findings)
+    for fmt in LINT_FORMATS.names():
+        assert seeded.leaks(LINT_FORMATS.render(report, fmt)) == {}, fmt

@@ -84,3 +84,28 @@ def test_summary_and_init(tmp_path: Path) -> None:
         assert checked.exit_code == 0, checked.output
     again = runner.invoke(app, ["init", str(tmp_path / "fatality.yaml"), "--template", "fatality"])
     assert again.exit_code == 2
+
+
+def test_graph_audience_defaults_to_internal_and_says_so() -> None:
+    """Without --audience the drawing is internal, and standard error says so."""
+    result = runner.invoke(app, ["graph", str(REVIEWED), "-f", "dot"])
+    assert result.exit_code == 0
+    assert "audience: internal (the default)" in result.stderr
+    shared = runner.invoke(app, ["graph", str(REVIEWED), "-f", "dot", "--audience", "partnership"])
+    assert shared.exit_code == 0
+    assert "audience:" not in shared.stderr
+
+
+def test_graph_audience_filters_and_refuses() -> None:
+    """--audience partnership drops identifying text; public is refused where the
+    jurisdiction does not publish review findings; an unknown audience is a usage error."""
+    text = (EXAMPLES / "near-fatality-abusive-head-trauma.yaml").read_text(encoding="utf-8")
+    assert "jurisdiction: us_ky" in text
+    refused = runner.invoke(
+        app,
+        ["graph", str(EXAMPLES / "near-fatality-abusive-head-trauma.yaml"), "--audience", "public"],
+    )
+    assert refused.exit_code == 1
+    assert "does not publish review findings" in refused.stderr
+    bad = runner.invoke(app, ["graph", str(REVIEWED), "--audience", "everyone"])
+    assert bad.exit_code == 2

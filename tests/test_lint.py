@@ -501,3 +501,17 @@ def test_a_key_error_inside_a_rule_is_a_bug_not_a_usage_error() -> None:
     done = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True)
     assert done.returncode == 3, done.stderr
     assert "internal error (KeyError" in done.stderr
+
+
+def test_the_identifier_rule_reads_every_text_label_and_id() -> None:
+    """Team roles, level labels, owner and actor roles, duty text, mechanisms, ids: an
+    identifier seeded into any of them is an error at that field."""
+    from tests.seeding import seed_identifiers  # noqa: PLC0415
+
+    case = load_case(EXAMPLES / "fatality-open-case-prior-reports.yaml")
+    seeded = seed_identifiers(case, kinds=("narrative", "label", "token"))
+    flagged = {f.pointer for f in lint(seeded.case, select=["identifier-in-text"]).findings}
+    missed = sorted(set(seeded.seeds) - flagged)
+    assert missed == []
+    for part in ("/review/team/0/role", "/review/level_labels/", "/owner_role", "/duty"):
+        assert any(part in p for p in flagged), part

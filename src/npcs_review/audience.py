@@ -48,6 +48,13 @@ AUDIENCES: tuple[str, ...] = ("internal", "partnership", "public")
 WITHHELD = "[withheld: the text may contain an identifier]"
 _WITHHELD_LABEL = "[withheld]"
 _DATE_REMOVED = "[date removed]"
+_ALL_PARTS = frozenset(
+    {"determinations", "review", "review_findings", "recommendations", "agency_response"}
+)
+#: The review's own fields a public graph export keeps (what a published review states).
+_PUBLIC_REVIEW_FIELDS = frozenset(
+    {"type", "conducted_by", "conducting_body", "trigger", "report", "level_labels", "method"}
+)
 
 _MONTHS = [
     "January",
@@ -172,25 +179,67 @@ class AudienceView:
             return date_text(first[:7])
         return self.date(value)
 
+    def published(self) -> frozenset[str]:
+        """The parts of a review this audience may see beyond the case's core facts.
+
+        Inside the agency and for the partnership: all of them. For the public: what the
+        jurisdiction's disclosure rule publishes (its profile's ``disclosure.publishes``:
+        determinations, review, review_findings, recommendations, agency_response), else none.
+        """
+        if self.audience != "public":
+            return _ALL_PARTS
+        from npcs_review.registry import default_registry  # noqa: PLC0415
+
+        registry = default_registry()
+        if self.case.case.jurisdiction not in registry.profiles:
+            return frozenset()
+        disclosure = registry.profile(self.case.case.jurisdiction).disclosure
+        return frozenset(disclosure.publishes) if disclosure else frozenset()
+
     def graph(self) -> Any:  # networkx is untyped
-        """The review graph of the filtered case, with node dates shown as this audience may.
+        """The review graph of the filtered case, as this audience may see it.
+
+        Dates are shown relative to the incident for the partnership. The public sees only what
+        a published review shows: factors, barriers, findings and recommendations and their
+        links (no chronology, evidence, debrief notes or team), and only where the
+        jurisdiction publishes its reviews' findings.
 
         Raises:
-            ValueError: if the case has no review.
+            ValueError: if the case has no review, or the public may not see its graph.
         """
         from npcs_review.graph.bridge import to_networkx  # noqa: PLC0415
 
+        if self.audience == "public" and "review_findings" not in self.published():
+            msg = (
+                "the public audience does not include the review's factor graph: "
+                f"{self.case.case.jurisdiction}'s disclosure rule does not publish review "
+                "findings (use --audience partnership or internal)"
+            )
+            raise ValueError(msg)
         graph = to_networkx(self.case)
+        review = graph.graph["review"]
+        if self.audience == "public":
+            graph.remove_nodes_from(
+                [n for n, d in graph.nodes(data=True) if d.get("kind") in ("event", "evidence")]
+            )
+            for _, _, data in graph.edges(data=True):
+                data.pop("evidence", None)
+            for key in [k for k in review if k not in _PUBLIC_REVIEW_FIELDS]:
+                del review[key]
+            graph.graph["review_lists"] = [
+                x for x in graph.graph.get("review_lists", ()) if x not in ("events", "evidence")
+            ]
         if self.relative:
             for _, data in graph.nodes(data=True):
                 for key in ("date", "available_at", "due_date"):
                     if key in data:
                         show = self.incident_date if data.get("kind") == "outcome" else self.date
                         data[key] = show(data[key])
-            review = graph.graph["review"]
             for key in ("started", "completed"):
                 if key in review:
                     review[key] = self.date(review[key])
+            if "published" in review.get("report", {}):
+                review["report"]["published"] = self.date(review["report"]["published"])
         return graph
 
     def age(self, age: object, *, missing: str = "age not recorded") -> str:

@@ -48,6 +48,29 @@ def format_option(table: FormatTable[Any], help: str) -> Any:
     )
 
 
+#: What ``--audience`` says about each audience (the choices of every command that has it).
+AUDIENCE_HELP = (
+    "internal (the default: the agency's own text, not for sharing), partnership (no direct "
+    "identifiers; dates relative to the incident) or public (the federal disclosure minimum "
+    "and what the jurisdiction publishes)."
+)
+
+
+def audience_option() -> Any:
+    """The ``--audience`` option of every command whose output may be shared."""
+
+    def parse(value: str) -> str:
+        from npcs_review.audience import AUDIENCES  # noqa: PLC0415
+
+        if value not in AUDIENCES:
+            raise typer.BadParameter(f"choose one of {', '.join(AUDIENCES)}, not {value!r}")
+        return value
+
+    return typer.Option(
+        "--audience", parser=parse, metavar="<internal|partnership|public>", help=AUDIENCE_HELP
+    )
+
+
 def output_option(help: str = "Write to this file instead of standard output.") -> Any:
     """The ``--output``/``-o`` option: where to write the result (default: standard output)."""
     return typer.Option("--output", "-o", help=help, show_default=False)

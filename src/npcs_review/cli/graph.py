@@ -8,7 +8,14 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from npcs_review.cli._console import emit, fail, format_option, library_errors, output_option
+from npcs_review.cli._console import (
+    audience_option,
+    emit,
+    fail,
+    format_option,
+    library_errors,
+    output_option,
+)
 from npcs_review.render.graph import ANALYSIS_FORMATS, COMBINED_FORMATS, DRAWING_FORMATS
 
 __all__ = ["app"]
@@ -33,15 +40,18 @@ app = typer.Typer(
 )
 
 
-def _graph(path: Path) -> Any:
-    from npcs_review.graph.bridge import to_networkx  # noqa: PLC0415
+def _graph(path: Path, audience: str = "internal") -> Any:
+    from npcs_review.audience import for_audience  # noqa: PLC0415
     from npcs_review.io import load_case  # noqa: PLC0415
 
     with library_errors():
         case = load_case(path)
     if case.review is None or not case.review.links:
         fail(f"{path} has no review graph (review.links is empty)")
-    return to_networkx(case)
+    try:
+        return for_audience(case, audience).graph()
+    except ValueError as exc:
+        fail(str(exc))
 
 
 @app.command("draw")
@@ -56,9 +66,21 @@ def draw(
         str, format_option(DRAWING_FORMATS, "The drawing's format.")
     ] = DRAWING_FORMATS.default,
     output: Annotated[Path | None, output_option("Write to a file.")] = None,
+    audience: Annotated[str | None, audience_option()] = None,
 ) -> None:
-    """Draw the factor graph: AcciMap SVG, Graphviz DOT, Mermaid, GraphML or node-link JSON."""
-    graph = _graph(path)
+    """Draw the factor graph: AcciMap SVG, Graphviz DOT, Mermaid, GraphML or node-link JSON.
+
+    The drawing carries the review's text; it is filtered for ``--audience`` as the summary
+    is (default internal, said on standard error).
+    """
+    if audience is None:
+        audience = "internal"
+        typer.echo(
+            "audience: internal (the default): the drawing holds the review's own text; "
+            "use --audience partnership or public for a copy to share",
+            err=True,
+        )
+    graph = _graph(path, audience)
     with library_errors():  # a graph too large to draw is refused with a message
         text = DRAWING_FORMATS.render(graph, fmt)
     emit(text, output, inputs=[path])

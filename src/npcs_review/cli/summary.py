@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from npcs_review.cli._console import emit, fail, format_option, library_errors, output_option
+from npcs_review.cli._console import (
+    audience_option,
+    emit,
+    fail,
+    format_option,
+    library_errors,
+    output_option,
+)
 from npcs_review.render import SUMMARY_FORMATS, summarize
 
 __all__ = ["init", "summary"]
@@ -24,20 +31,11 @@ def summary(
         Path | None, output_option("Write to this file (default: standard output).")
     ] = None,
     fmt: Annotated[str, format_option(SUMMARY_FORMATS, "html or md.")] = SUMMARY_FORMATS.default,
-    audience: Annotated[
-        str,
-        typer.Option(
-            help="internal (default), partnership (no direct "
-            "identifiers) or public (CAPTA disclosure "
-            "minimum)."
-        ),
-    ] = "internal",
+    audience: Annotated[str, audience_option()] = "internal",
 ) -> None:
     """Build the standardized case summary a review team brings to a meeting."""
     from npcs_review.io import load_case  # noqa: PLC0415
 
-    if audience not in ("internal", "partnership", "public"):
-        fail(f"--audience takes internal, partnership or public, not {audience!r}", code=2)
     with library_errors():
         case = load_case(path)
         text = summarize(case, audience=audience, format=fmt)

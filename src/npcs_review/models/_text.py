@@ -116,7 +116,8 @@ def _walk(annotation: Any, kind: str | None, value: Any, pointer: str, visit: Vi
             new_key = k
             if isinstance(k, str):
                 new_key = _walk_key(key_type, kind, k, here, visit)
-            out[new_key] = _walk(value_type, kind, v, here, visit)
+            where = here if new_key == k else f"{pointer}/{escape(str(new_key))}"
+            out[new_key] = _walk(value_type, kind, v, where, visit)
         return out
     return value
 
@@ -158,6 +159,9 @@ def iter_text(model: BaseModel) -> Iterator[TextValue]:
 
 def map_text(model: M, replace: Visit) -> M:
     """Return a copy of ``model`` with each string replaced by ``replace(TextValue)``.
+
+    A mapping key is visited at its own pointer; the value under a renamed key is visited at
+    the pointer it will have (under the new key).
 
     Raises:
         pydantic.ValidationError: if a replacement does not fit its field.

@@ -96,17 +96,6 @@ def _public_history() -> frozenset[str]:
     )
 
 
-def _published(case: Case) -> frozenset[str]:
-    """What the jurisdiction's disclosure rule publishes beyond the federal minimum."""
-    from npcs_review.registry import default_registry  # noqa: PLC0415
-
-    registry = default_registry()
-    if case.case.jurisdiction not in registry.profiles:
-        return frozenset()
-    disclosure = registry.profile(case.case.jurisdiction).disclosure
-    return frozenset(disclosure.publishes) if disclosure else frozenset()
-
-
 def build_summary(case: Case, *, audience: str = "internal") -> Summary:
     """Assemble the summary of ``case`` for ``audience``.
 
@@ -116,13 +105,7 @@ def build_summary(case: Case, *, audience: str = "internal") -> Summary:
     view = for_audience(case, audience)
     original, case = case, view.case
     public = audience == "public"
-    published = (
-        _published(case)
-        if public
-        else frozenset(
-            {"determinations", "review", "review_findings", "recommendations", "agency_response"}
-        )
-    )
+    published = view.published()
     kind = _label("incident_type", case.incident.type)
     where = _label("jurisdiction", case.case.jurisdiction)
     runs = [] if public else _classifications(original)
