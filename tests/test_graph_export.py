@@ -17,8 +17,17 @@ from hypothesis import strategies as st
 from npcs_review.codelists import codelist
 from npcs_review.graph.bridge import to_networkx
 from npcs_review.graph.export import to_dot, to_graphml, to_mermaid, to_svg
-from npcs_review.graph.labels import MAX_LINES, WRAP_CHARS
-from npcs_review.graph.layout import ALL_KINDS, MAX_COLUMNS, Box, Layout, acci_map_layout
+from npcs_review.graph.labels import MAX_LINES, text_width
+from npcs_review.graph.layout import (
+    ALL_KINDS,
+    BOX_FONT,
+    MAX_COLUMNS,
+    OUTCOME_FONT,
+    Box,
+    Layout,
+    acci_map_layout,
+    text_room,
+)
 from npcs_review.models import LINK_KINDS, Review
 from tests.strategies import code, text
 
@@ -257,7 +266,9 @@ def check_layout(layout: Layout) -> None:
     for box in boxes:
         assert bands[box.band].contains(box), box.id
         assert box.height >= 2 * 8 + 15 * len(box.lines)
-        assert all(len(line) <= WRAP_CHARS * box.width / 196 + 1 for line in box.lines)
+        size, bold = (OUTCOME_FONT, True) if box.kind == "outcome" else (BOX_FONT, False)
+        room = text_room(box.kind, box.width)
+        assert all(text_width(line, size, bold=bold) <= room for line in box.lines)
         assert len(box.lines) <= MAX_LINES
     for upper, lower in zip(layout.bands, layout.bands[1:], strict=False):
         assert upper.y + upper.height == pytest.approx(lower.y, abs=0.11)
@@ -520,36 +531,52 @@ NODE_LINE = re.compile(
     r"^    (n_[A-Za-z0-9_]+)(\[\[|\(\[|\{\{|\[/|\[\\|\[\(|\[)"
     r"\"(.*)\"(\]\]|\]\)|\}\}|/\]|\\\]|\)\]|\])$"
 )
-BAND_LINE = re.compile(r"^  (band_[a-z_]+) ~~~ (band_[a-z_]+)$")
+ANCHOR_LINE = re.compile(r'^    anchor_([a-z_]+)\[" "\]$')
+DOWN_LINE = re.compile(r"^  anchor_([a-z_]+) ~~~ ((?:n_[A-Za-z0-9_]+(?: & )?)+)$")
+UP_LINE = re.compile(r"^  ((?:n_[A-Za-z0-9_]+(?: & )?)+) ~~~ anchor_([a-z_]+)$")
 EDGE_LINE = re.compile(r"^  (n_[A-Za-z0-9_]+) (-->|-\.->|==>)(\|[a-z ]+\|)? (n_[A-Za-z0-9_]+)$")
+# a link up the map is drawn down, as a plain line whose label says it points up
+UPWARD_LINE = re.compile(r'^  (n_[A-Za-z0-9_]+) (---|-\.-|===)\|"↑ [a-z ]+"\| (n_[A-Za-z0-9_]+)$')
 
 
 def mermaid_parts(text: str) -> tuple[dict[str, str], list[tuple[str, str]], list[str]]:
     lines = text.splitlines()
     assert lines[0] == "flowchart TD"
+    assert lines[1].startswith("  %% Node kinds drawn: the outcome, events, factors")
     nodes: dict[str, str] = {}
     edges: list[tuple[str, str]] = []
-    bands: list[tuple[str, str]] = []
+    members: dict[str, list[str]] = {}
+    below: dict[str, str] = {}  # band → its nodes' anchor links, down and up
+    above: dict[str, list[str]] = {}
     subgraphs: list[str] = []
     depth = 0
-    for line in lines[1:]:
+    for line in lines[2:]:
         if line.startswith("  subgraph "):
-            match = re.fullmatch(r'  subgraph (band_[a-z_]+)\["[^"]*"\]', line)
+            match = re.fullmatch(r'  subgraph band_([a-z_]+)\["[^"]*"\]', line)
             assert match, line
             subgraphs.append(match[1])
+            members[match[1]] = []
             depth += 1
         elif line == "  end":
             depth -= 1
             assert depth >= 0
+        elif match := ANCHOR_LINE.match(line):
+            assert depth == 1
+            assert match[1] == subgraphs[-1]
         elif match := NODE_LINE.match(line):
             assert depth == 1
             assert match[1] not in nodes
             assert '"' not in match[3]
             nodes[match[1]] = match[3]
+            members[subgraphs[-1]].append(match[1])
         elif match := EDGE_LINE.match(line):
             edges.append((match[1], match[4]))
-        elif match := BAND_LINE.match(line):
-            bands.append((match[1], match[2]))
+        elif match := UPWARD_LINE.match(line):
+            edges.append((match[3], match[1]))
+        elif match := DOWN_LINE.match(line):
+            below[match[1]] = match[2]
+        elif match := UP_LINE.match(line):
+            above.setdefault(match[2], []).append(match[1])
         else:
             assert re.fullmatch(
                 r"    direction LR|  classDef \w+ [^ ;]+( [0-9]+)?|  class [\w,]+ \w+|"
@@ -557,7 +584,11 @@ def mermaid_parts(text: str) -> tuple[dict[str, str], list[tuple[str, str]], lis
                 line,
             ), line
     assert depth == 0
-    assert bands == list(itertools.pairwise(subgraphs))  # invisible links stack the bands
+    # every band's nodes hang below its anchor and above the next band's: the bands stack
+    for band in subgraphs:
+        assert below[band] == " & ".join(members[band])
+    for upper, lower in itertools.pairwise(subgraphs):
+        assert above[lower] == [" & ".join(members[upper])]
     return nodes, edges, lines
 
 
@@ -720,3 +751,58 @@ def test_random_reviews_lay_out_cleanly(document: dict[str, Any]) -> None:
     mermaid_parts(to_mermaid(graph))
     back = nx.read_graphml(io.BytesIO(to_graphml(graph).encode("utf-8")), force_multigraph=True)
     assert back.number_of_edges() == graph.number_of_edges()
+
+
+def upward() -> nx.MultiDiGraph:
+    """A family-level factor contributes to a law-level one: a link up the map."""
+    factors = [
+        {"id": "low", "statement": "Low.", "level": LEVELS[0], "factor_type": "condition"},
+        {"id": "high", "statement": "High.", "level": LEVELS[-1], "factor_type": "condition"},
+    ]
+    links = [
+        {"kind": "contributes_to", "source": "low", "target": "high"},
+        {"kind": "contributes_to", "source": "high", "target": "outcome"},
+    ]
+    return graph_of({"type": "case_specific_review", "factors": factors, "links": links})
+
+
+def test_dot_ranks_keep_the_bands_in_order() -> None:
+    """Every node hangs between its band's anchor and the next; links up do not constrain."""
+    dot = to_dot(upward())
+    assert '"__band_law_policy_funding" -> {"high"} [style=invis];' in dot
+    assert '{"high"} -> "__band_oversight_regulation" [style=invis];' in dot
+    assert '{"low"} -> "__band_outcome" [style=invis];' in dot
+    (up,) = [line for line in dot.splitlines() if line.startswith('  "low" -> "high"')]
+    assert "constraint=false" in up
+    (down,) = [line for line in dot.splitlines() if line.startswith('  "high" -> "outcome"')]
+    assert "constraint" not in down
+
+
+def test_mermaid_draws_links_up_the_map_downwards_with_an_arrow_label() -> None:
+    _, edges, lines = mermaid_parts(to_mermaid(upward()))
+    assert ("n_low", "n_high") in edges
+    assert '  n_high ---|"↑ contributes to"| n_low' in lines
+    assert "  n_high --> n_outcome" in lines
+
+
+@pytest.mark.parametrize("kinds", [None, ALL_KINDS], ids=["default", "all"])
+def test_every_export_says_which_node_kinds_it_draws(
+    small: nx.MultiDiGraph, kinds: frozenset[str] | None
+) -> None:
+    options: dict[str, Any] = {} if kinds is None else {"kinds": kinds}
+    drawn = (
+        "Node kinds drawn: the outcome, events, factors and barriers; left out: findings, "
+        "recommendations and evidence"
+        if kinds is None
+        else "Node kinds drawn: the outcome, events, factors, barriers, findings, "
+        "recommendations and evidence."
+    )
+    for export in (
+        to_svg(small, **options),
+        to_dot(small, **options),
+        to_mermaid(small, **options),
+    ):
+        assert drawn in export
+    graphml = to_graphml(small)
+    assert "<!-- Every node of the review graph, of every kind: the outcome, events" in graphml
+    ET.fromstring(graphml)  # the comment keeps it well-formed

@@ -24,11 +24,17 @@ from xml.sax.saxutils import escape
 import networkx as nx
 
 from npcs_review.codelists import codelist
-from npcs_review.graph.labels import describe, node_text, wrap
+from npcs_review.graph.labels import describe, fit, node_text, text_width, wrap
 from npcs_review.graph.layout import (
     ACCIMAP_KINDS,
+    ALL_KINDS,
+    BAND_FONT,
+    BAR,
+    BOX_FONT,
     BOX_PAD,
+    LABEL_X,
     LINE_HEIGHT,
+    OUTCOME_FONT,
     Box,
     EdgePath,
     Layout,
@@ -39,7 +45,7 @@ from npcs_review.graph.layout import (
 from npcs_review.graph.limits import check_size
 from npcs_review.models._types import code_text as _label
 
-__all__ = ["to_dot", "to_graphml", "to_mermaid", "to_svg"]
+__all__ = ["drawn_kinds", "to_dot", "to_graphml", "to_mermaid", "to_svg"]
 
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _FONT = "'DejaVu Sans', 'Helvetica Neue', Arial, Helvetica, sans-serif"
@@ -86,7 +92,32 @@ _KIND_STYLE: dict[str, tuple[str, str]] = {
     "evidence": ("#f5f5f5", "#616161"),
 }
 _BAND_FILLS = ("#f7f8fa", "#eef1f5")
+# how each node kind is named in the sentence that says which kinds an export draws
+_KIND_WORDS = {
+    "outcome": "the outcome",
+    "event": "events",
+    "factor": "factors",
+    "barrier": "barriers",
+    "finding": "findings",
+    "recommendation": "recommendations",
+    "evidence": "evidence",
+}
+_LEGEND_FONT = 11.5
 _CORNER = 5.0
+
+
+def drawn_kinds(kinds: Collection[str]) -> str:
+    """The sentence every export carries about the node kinds it draws and leaves out."""
+
+    def listed(words: list[str]) -> str:
+        return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+
+    shown = [word for kind, word in _KIND_WORDS.items() if kind in kinds]
+    left = [word for kind, word in _KIND_WORDS.items() if kind not in kinds]
+    text = f"Node kinds drawn: {listed(shown)}" if shown else "No node kinds drawn"
+    if left:
+        text += f"; left out: {listed(left)} (GraphML and node-link JSON carry every node)"
+    return text + "."
 
 
 def _clean(text: object) -> str:
@@ -140,11 +171,12 @@ def _style() -> str:
         [
             f"svg {{ font-family: {_FONT}; }}",
             ".title { font-size: 16px; font-weight: bold; fill: #212121; }",
-            ".legend text { font-size: 11.5px; fill: #333333; }",
-            ".band-label { font-size: 13px; font-weight: bold; fill: #37474f; }",
+            f".legend text {{ font-size: {_n(_LEGEND_FONT)}px; fill: #333333; }}",
+            f".band-label {{ font-size: {_n(BAND_FONT)}px; font-weight: bold; fill: #37474f; }}",
             ".band-rule { stroke: #cfd8dc; stroke-width: 1; }",
-            ".box-text { font-size: 12px; fill: #1a1a1a; }",
-            ".outcome .box-text { fill: #ffffff; font-weight: bold; font-size: 13px; }",
+            f".box-text {{ font-size: {_n(BOX_FONT)}px; fill: #1a1a1a; }}",
+            ".outcome .box-text { fill: #ffffff; font-weight: bold; "
+            f"font-size: {_n(OUTCOME_FONT)}px; }}",
             ".edge { fill: none; stroke-linejoin: round; }",
             ".halo { fill: none; stroke: #ffffff; stroke-width: 4px; stroke-opacity: 0.85; }",
             ".edge:hover { stroke-width: 3.5px; }",
@@ -201,10 +233,10 @@ def _box_svg(box: Box, g: nx.MultiDiGraph) -> list[str]:
     ]
     if box.kind == "barrier":  # a thick bar on the left marks a defence
         out.append(
-            f'<rect class="bar" x="{_n(box.x)}" y="{_n(box.y)}" width="6" '
+            f'<rect class="bar" x="{_n(box.x)}" y="{_n(box.y)}" width="{_n(BAR)}" '
             f'height="{_n(box.height)}" fill="{stroke}"/>'
         )
-    cx = box.x + box.width / 2 + (3 if box.kind == "barrier" else 0)
+    cx = box.x + box.width / 2 + (BAR / 2 if box.kind == "barrier" else 0)
     out.append(f'<text class="box-text" text-anchor="middle" x="{_n(cx)}">')
     for i, line in enumerate(box.lines):
         y = box.y + BOX_PAD + LINE_HEIGHT * i + 11.5
@@ -237,7 +269,7 @@ def _legend(layout: Layout, width: float) -> tuple[list[str], float]:
     out = ['<g class="legend">']
     x, y, row = 0.0, 0.0, 22.0
     for shape, text, (fill, stroke, dash, stroke_width) in entries:
-        item = 40 + 6.6 * len(text) + 18
+        item = 40 + text_width(text, _LEGEND_FONT) + 18
         if x > 0 and x + item > width:
             x, y = 0.0, y + row
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
@@ -281,7 +313,7 @@ def to_svg(g: nx.MultiDiGraph, *, kinds: Collection[str] = ACCIMAP_KINDS) -> str
     if isinstance(review.get("type"), str):
         title += f" — {_label('review_type', review['type'])}"
     legend, legend_height = _legend(layout, layout.width - 32)
-    notes = wrap(layout.note, max(40, int((layout.width - 32) / 7)), 8) if layout.note else ()
+    notes = fit(layout.note, layout.width - 32, size=12, bold=True) if layout.note else ()
     below_title = 44 + 16 * len(notes)
     top = below_title + legend_height + 4
     width, height = layout.width, layout.height + top + 16
@@ -293,7 +325,8 @@ def to_svg(g: nx.MultiDiGraph, *, kinds: Collection[str] = ACCIMAP_KINDS) -> str
         f'viewBox="0 0 {_n(width)} {_n(height)}" role="img">',
         f"<title>{_esc(title)}</title>",
         "<desc>System levels from the highest (top) to the family and community, the timeline "
-        "and the outcome (bottom). Arrows point from a factor to what it contributed to.</desc>",
+        "and the outcome (bottom). Arrows point from a factor to what it contributed to. "
+        f"{_esc(drawn_kinds(kinds))}</desc>",
         "<defs>",
         f"<style>\n{_style()}\n</style>",
         *markers,
@@ -323,9 +356,9 @@ def to_svg(g: nx.MultiDiGraph, *, kinds: Collection[str] = ACCIMAP_KINDS) -> str
             f'x2="{_n(band.x + band.width)}" y2="{_n(band.y)}"/>'
         )
         first = band.y + band.height / 2 - (len(band.label_lines) - 1) * 17 / 2 + 4.5
-        out.append(f'<text class="band-label" data-band="{_esc(band.id)}" x="14">')
+        out.append(f'<text class="band-label" data-band="{_esc(band.id)}" x="{_n(LABEL_X)}">')
         for j, line in enumerate(band.label_lines):
-            out.append(f'<tspan x="14" y="{_n(first + 17 * j)}">{_esc(line)}</tspan>')
+            out.append(f'<tspan x="{_n(LABEL_X)}" y="{_n(first + 17 * j)}">{_esc(line)}</tspan>')
         out.append("</text>")
     out += ["</g>", '<g class="edges">']
     out += [_edge_svg(edge, g) for edge in layout.edges]
@@ -387,6 +420,9 @@ def to_dot(g: nx.MultiDiGraph, *, kinds: Collection[str] = ACCIMAP_KINDS) -> str
     drawn = {n for ns in members.values() for n in ns}
     out = [
         "digraph accimap {",
+        f"  // {drawn_kinds(kinds)}",
+        "  // Bands stack in order: each node ranks below its band's anchor (__band_<id>) and",
+        "  // above the next band's; links up the map do not constrain the ranks.",
         '  graph [rankdir=TB, newrank=true, compound=true, fontname="Helvetica", '
         "nodesep=0.3, ranksep=0.5];",
         '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];',
@@ -415,12 +451,23 @@ def to_dot(g: nx.MultiDiGraph, *, kinds: Collection[str] = ACCIMAP_KINDS) -> str
     bands = list(members)
     for upper, lower in itertools.pairwise(bands):
         out.append(f"  {_dq('__band_' + upper)} -> {_dq('__band_' + lower)} [style=invis];")
+    # every node ranks below its band's anchor and above the next band's: the bands stack
+    for i, (band, nodes) in enumerate(members.items()):
+        if not nodes:
+            continue
+        group = " ".join(_dq(n) for n in nodes)
+        out.append(f"  {_dq('__band_' + band)} -> {{{group}}} [style=invis];")
+        if i + 1 < len(bands):
+            out.append(f"  {{{group}}} -> {_dq('__band_' + bands[i + 1])} [style=invis];")
+    band_of = {n: i for i, ns in enumerate(members.values()) for n in ns}
     for u, v, key, data in g.edges(keys=True, data=True):
         if str(u) not in drawn or str(v) not in drawn:
             continue
         kind = str(data.get("kind", ""))
         colour, dash, width = _LINK_STYLE.get(kind, _OTHER_LINK)
         attrs = [f"color={_dq(colour)}", f"penwidth={_n(width)}", f"class={_dq(kind)}"]
+        if band_of[str(u)] > band_of[str(v)]:  # a link up the map must not pull the bands
+            attrs.append("constraint=false")
         if dash:
             attrs.append("style=dashed")
         if kind not in {"contributes_to", ""}:
@@ -457,6 +504,16 @@ _MERMAID_ARROWS = {
     "addresses": "-.->|addresses|",
     "supports": "-.->|supports|",
     "evidenced_by": "-.->|evidenced by|",
+}
+# links drawn against their direction (up the map) are plain lines of the same pattern
+_MERMAID_LINES = {
+    "contributes_to": "---",
+    "precedes": "-.-",
+    "breaches": "---",
+    "holds": "===",
+    "addresses": "-.-",
+    "supports": "-.-",
+    "evidenced_by": "-.-",
 }
 #: Characters of a label in Mermaid at most (Mermaid wraps it; the rest ends in "…").
 MERMAID_LABEL_CHARS = 160
@@ -501,11 +558,12 @@ def to_mermaid(g: nx.MultiDiGraph, *, kinds: Collection[str] = ACCIMAP_KINDS) ->
     labels = band_labels(g)
     members = {b: ns for b, ns in _drawn(g, kinds).items() if ns}
     ids = _mermaid_ids([n for ns in members.values() for n in ns], "n_")
-    out = ["flowchart TD"]
+    out = ["flowchart TD", f"  %% {drawn_kinds(kinds)}"]
     classes: dict[str, list[str]] = defaultdict(list)
     for band, nodes in members.items():
         out.append(f'  subgraph band_{band}["{_mermaid_text(labels[band])}"]')
         out.append("    direction LR")
+        out.append(f'    anchor_{band}[" "]')
         for node in nodes:
             data = g.nodes[node]
             kind = str(data.get("kind"))
@@ -520,23 +578,38 @@ def to_mermaid(g: nx.MultiDiGraph, *, kinds: Collection[str] = ACCIMAP_KINDS) ->
         out.append("  end")
     link_styles: dict[str, list[int]] = defaultdict(list)
     count = 0
+    band_of = {n: i for i, ns in enumerate(members.values()) for n in ns}
     for u, v, _, data in g.edges(keys=True, data=True):
         if str(u) not in ids or str(v) not in ids:
             continue
         kind = str(data.get("kind", ""))
-        out.append(f"  {ids[str(u)]} {_MERMAID_ARROWS.get(kind, '-->')} {ids[str(v)]}")
+        if band_of[str(u)] > band_of[str(v)]:  # up the map: drawn down, its label says up
+            line = _MERMAID_LINES.get(kind, "---")
+            words = _mermaid_text("↑ " + kind.replace("_", " "))
+            out.append(f'  {ids[str(v)]} {line}|"{words}"| {ids[str(u)]}')
+        else:
+            out.append(f"  {ids[str(u)]} {_MERMAID_ARROWS.get(kind, '-->')} {ids[str(v)]}")
         link_styles[kind].append(count)
         count += 1
-    # invisible links from band to band keep the levels stacked (after the real links, so
-    # that linkStyle numbers stay those of the real ones)
-    for upper, lower in itertools.pairwise(members):
-        out.append(f"  band_{upper} ~~~ band_{lower}")
+    # invisible links through an anchor per band keep every band below the one above (after
+    # the real links, so that linkStyle numbers stay those of the real ones)
+    bands = list(members)
+    for i, (band, nodes) in enumerate(members.items()):
+        group = " & ".join(ids[n] for n in nodes)
+        out.append(f"  anchor_{band} ~~~ {group}")
+        if i + 1 < len(bands):
+            out.append(f"  {group} ~~~ anchor_{bands[i + 1]}")
+    classes["band_anchor"] = [f"anchor_{band}" for band in bands]
     styles: dict[str, tuple[str, str, str]] = {
         **{f"barrier_{v.code}": _barrier_style(v.code) for v in codelist("barrier_state")},
         **{k: (f, s, "") for k, (f, s) in _KIND_STYLE.items()},
         "decision": ("#ffecb3", _KIND_STYLE["event"][1], ""),
     }
     for cls in sorted(classes):
+        if cls == "band_anchor":
+            out.append("  classDef band_anchor fill:none,stroke:none,color:transparent")
+            out.append(f"  class {','.join(classes[cls])} band_anchor")
+            continue
         fill, stroke, dash = styles.get(cls, _UNKNOWN_BARRIER)
         extra = f",stroke-dasharray:{dash}" if dash else ""
         colour = ",color:#ffffff" if cls == "outcome" else ""
@@ -603,4 +676,7 @@ def to_graphml(g: nx.MultiDiGraph) -> str:
     out.add_nodes_from(nodes)
     for u, v, key, data in edges:
         out.add_edge(u, v, key=key, **data)
-    return "\n".join(nx.generate_graphml(out, prettyprint=True)) + "\n"
+    head, *rest = nx.generate_graphml(out, prettyprint=True)
+    kinds = drawn_kinds(ALL_KINDS).removeprefix("Node kinds drawn: ")
+    note = f"<!-- Every node of the review graph, of every kind: {kinds} -->"
+    return "\n".join([head, note, *rest]) + "\n"

@@ -4,6 +4,13 @@ A factor shows its statement, a barrier or event its description (an event prefi
 date when known), a finding or recommendation its text, evidence its description, and the
 outcome the incident type and date. Every drawing (the AcciMap, DOT, Mermaid, GraphML) labels
 nodes with these.
+
+Text drawn in a box of fixed width is measured, not counted in characters: :func:`text_width`
+adds up the advance widths of the widest font of the drawings' font stack for each character
+(DejaVu Sans or Liberation Sans, which has Arial's and Helvetica's metrics; see
+``npcs_review.graph._glyphs``), plus a margin of :data:`MARGIN` for other renderers, and
+counts any character outside the table as wider than every glyph in it. :func:`fit` wraps to a
+width in pixels, so a label never runs out of its box.
 """
 
 from __future__ import annotations
@@ -14,15 +21,44 @@ from typing import Any
 
 import networkx as nx
 
+from npcs_review.graph._glyphs import BOLD, REGULAR
 from npcs_review.models._types import MISSING
 from npcs_review.models._types import code_text as _code_label
 
-__all__ = ["MAX_LINES", "WRAP_CHARS", "describe", "level_label", "node_text", "wrap"]
+__all__ = [
+    "MARGIN",
+    "MAX_LINES",
+    "WRAP_CHARS",
+    "describe",
+    "fit",
+    "level_label",
+    "node_text",
+    "text_width",
+    "wrap",
+]
 
 #: Characters per wrapped label line.
 WRAP_CHARS = 28
 #: Lines per box at most; longer text ends in an ellipsis (the full text is in the tooltip).
 MAX_LINES = 7
+#: Measured widths are stretched by this share, for renderers and fonts other than the two
+#: measured (Helvetica Neue, a generic sans-serif) and for hinting.
+MARGIN = 0.06
+#: The advance, in thousandths of an em, of a character outside the table (wider than any
+#: glyph in it: CJK ideographs take 1 em, colour emoji about 1.3).
+_UNKNOWN = 1400
+_ELLIPSIS = " …"
+
+
+def _table(ranges: tuple[tuple[int, tuple[int, ...]], ...]) -> dict[str, int]:
+    return {
+        chr(first + i): width or _UNKNOWN
+        for first, widths in ranges
+        for i, width in enumerate(widths)
+    }
+
+
+_WIDTHS = {False: _table(REGULAR), True: _table(BOLD)}
 
 _TEXT_FIELD = {
     "factor": "statement",
@@ -116,6 +152,50 @@ def wrap(text: str, width: int = WRAP_CHARS, max_lines: int = MAX_LINES) -> tupl
         _clean(text), width, break_long_words=True, max_lines=max_lines, placeholder=" …"
     )
     return tuple(lines) or ("",)
+
+
+def text_width(text: str, size: float, *, bold: bool = False) -> float:
+    """The width of ``text`` set at ``size`` px, in the widest font of the stack, with margin."""
+    widths = _WIDTHS[bold]
+    return size * (1 + MARGIN) * sum(widths.get(ch, _UNKNOWN) for ch in text) / 1000
+
+
+def fit(
+    text: str, width: float, *, size: float, bold: bool = False, max_lines: int = MAX_LINES
+) -> tuple[str, ...]:
+    """Wrap ``text`` into lines no wider than ``width`` px when set at ``size`` px.
+
+    Words are kept whole when they fit a line, and broken where they do not; past
+    ``max_lines`` the last line ends in " …" (still within ``width``). Empty text gives one
+    empty line.
+    """
+    lines: list[str] = []
+    for word in _clean(text).split():
+        for piece in _pieces(word, width, size, bold):
+            joined = f"{lines[-1]} {piece}" if lines else piece
+            if lines and text_width(joined, size, bold=bold) <= width:
+                lines[-1] = joined
+            else:
+                lines.append(piece)
+    if len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        while last and text_width(last + _ELLIPSIS, size, bold=bold) > width:
+            last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
+        lines = [*lines[: max_lines - 1], (last + _ELLIPSIS).strip()]
+    return tuple(lines) or ("",)
+
+
+def _pieces(word: str, width: float, size: float, bold: bool) -> list[str]:
+    """The word, or its parts that each fit ``width`` (at least one character a part)."""
+    if text_width(word, size, bold=bold) <= width:
+        return [word]
+    pieces, current = [], ""
+    for ch in word:
+        if current and text_width(current + ch, size, bold=bold) > width:
+            pieces.append(current)
+            current = ""
+        current += ch
+    return [*pieces, current]
 
 
 def level_label(g: nx.MultiDiGraph, level: object) -> str:

@@ -63,7 +63,7 @@ from npcs_review.graph._routing import (
     route_points,
     simplify,
 )
-from npcs_review.graph.labels import WRAP_CHARS, level_label, node_text, wrap
+from npcs_review.graph.labels import fit, level_label, node_text
 from npcs_review.graph.limits import check_size
 
 __all__ = [
@@ -80,6 +80,7 @@ __all__ = [
     "acci_map_layout",
     "band_labels",
     "node_band",
+    "text_room",
 ]
 
 #: Node kinds drawn by default: the outcome, events, factors and barriers.
@@ -104,8 +105,18 @@ OUTCOME_WIDTH = 260.0
 """Width of the outcome box."""
 LABEL_COLUMN = 176.0
 """Width of the band-label column on the left."""
-LABEL_WRAP = 20
-"""Characters per band-label line."""
+LABEL_X = 14.0
+"""Where band labels start, from the left edge."""
+BOX_FONT = 12.0
+"""Font size of box labels (px)."""
+OUTCOME_FONT = 13.0
+"""Font size of the outcome's label (px, bold)."""
+BAND_FONT = 13.0
+"""Font size of band labels (px, bold)."""
+TEXT_PAD = 8.0
+"""Room between a box's side (or a band label's column) and its text."""
+BAR = 6.0
+"""Width of the bar on a barrier's left side."""
 BAND_LABEL_LINE = 17.0
 """Height of a band-label line."""
 MARGIN = 24.0
@@ -352,8 +363,17 @@ class _Drawn:
 
 
 def _size(kind: str, text: str) -> tuple[float, tuple[str, ...]]:
-    width = OUTCOME_WIDTH if kind == "outcome" else BOX_WIDTH
-    return width, wrap(text, int(WRAP_CHARS * width / BOX_WIDTH))
+    """A box's width and its label's lines, measured to fit inside it."""
+    if kind == "outcome":
+        return OUTCOME_WIDTH, fit(
+            text, text_room(kind, OUTCOME_WIDTH), size=OUTCOME_FONT, bold=True
+        )
+    return BOX_WIDTH, fit(text, text_room(kind, BOX_WIDTH), size=BOX_FONT)
+
+
+def text_room(kind: str, width: float) -> float:
+    """The width a box of ``kind`` leaves its text: padding each side, and a barrier's bar."""
+    return width - 2 * TEXT_PAD - (BAR if kind == "barrier" else 0.0)
 
 
 def _box_height(lines: Sequence[str]) -> float:
@@ -378,7 +398,8 @@ def _place_y(
     result: list[Band] = []
     y = 0.0
     for band in bands:
-        label_lines = wrap(labels[band], LABEL_WRAP, 6)
+        room = LABEL_COLUMN - LABEL_X - TEXT_PAD
+        label_lines = fit(labels[band], room, size=BAND_FONT, bold=True, max_lines=6)
         label_height = len(label_lines) * BAND_LABEL_LINE + BAND_PAD
         rows = [i for i, b in enumerate(row_band) if b == band]
         if not rows:
