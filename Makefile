@@ -61,3 +61,4 @@ release-schemas: schemas
 docs: $(STAMP)
 	$(BIN)/python -c "from npcs_review.render.reference import definitions_reference as d; open('docs/reference.md', 'w', encoding='utf-8').write(d())"
 	$(BIN)/python -c "from npcs_review.render.core_data_set import core_data_set_reference as d; open('docs/core-data-set.md', 'w', encoding='utf-8').write(d())"
+	$(BIN)/python -c "from npcs_review.render.lint import lint_reference as d; open('docs/lint.md', 'w', encoding='utf-8').write(d())"

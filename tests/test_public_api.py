@@ -53,3 +53,17 @@ def test_definitions_reference_is_current() -> None:
     page = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
     assert page == definitions_reference(), "run `make docs`"
     assert "## Jurisdiction profiles" in page
+
+
+def test_lint_page_is_generated_from_the_rules() -> None:
+    """docs/lint.md lists every rule with its severity, rewrite and source (run `make docs`)."""
+    from npcs_review.lint import RULES  # noqa: PLC0415
+    from npcs_review.render.lint import lint_reference  # noqa: PLC0415
+    from tests.conftest import ROOT  # noqa: PLC0415
+
+    page = (ROOT / "docs" / "lint.md").read_text(encoding="utf-8")
+    assert page == lint_reference(), "run `make docs`"
+    for r in RULES.values():
+        assert f"| {r.code} | {r.slug} | {r.severity} |" in page
+        assert r.rewrite.replace("|", "\\|") in page
+        assert r.description, r.code

@@ -45,16 +45,38 @@ class Finding:
         }
 
 
+Check = Callable[["LintContext"], Iterable[tuple[str, str, str | None]]]
+"""A rule's check: yields (pointer, message, suggestion); ``None`` suggests the rule's rewrite."""
+
+
 @attrs.frozen
 class Rule:
-    """A lint rule: stable code and slug, default severity, what it checks, and its check."""
+    """A lint rule: stable code and slug, default severity, what it checks, and its check.
+
+    Attributes:
+        code: the stable code (``NPR-L…``).
+        slug: the stable name.
+        severity: the default severity (a preset may change it).
+        summary: one line, for tools (SARIF).
+        source: where the rule comes from (method, standard, data file).
+        rewrite: what a finding suggests unless the check gives a more specific suggestion.
+        check: the check; its docstring says what the rule checks (``docs/lint.md``).
+    """
 
     code: str
     slug: str
     severity: Severity
     summary: str
-    check: Callable[[LintContext], Iterable[tuple[str, str, str | None]]]
-    """Yields (pointer, message, suggestion)."""
+    source: str
+    rewrite: str
+    check: Check
+
+    @property
+    def description(self) -> str:
+        """What the rule checks: its check's docstring, as one paragraph."""
+        import inspect  # noqa: PLC0415
+
+        return " ".join((inspect.getdoc(self.check) or self.summary).split())
 
 
 #: Every rule, by code, in registration order.
@@ -62,20 +84,15 @@ RULES: dict[str, Rule] = {}
 
 
 def rule(
-    code: str, slug: str, severity: Severity, summary: str
-) -> Callable[
-    [Callable[[LintContext], Iterable[tuple[str, str, str | None]]]],
-    Callable[[LintContext], Iterable[tuple[str, str, str | None]]],
-]:
-    """Register a rule (its code and slug must be new)."""
+    code: str, slug: str, severity: Severity, summary: str, *, source: str, rewrite: str
+) -> Callable[[Check], Check]:
+    """Register a rule (its code and slug must be new); see :class:`Rule`."""
 
-    def register(
-        check: Callable[[LintContext], Iterable[tuple[str, str, str | None]]],
-    ) -> Callable[[LintContext], Iterable[tuple[str, str, str | None]]]:
+    def register(check: Check) -> Check:
         if code in RULES or any(r.slug == slug for r in RULES.values()):
             msg = f"lint rule {code} / {slug} registered twice"
             raise ValueError(msg)
-        RULES[code] = Rule(code, slug, severity, summary, check)
+        RULES[code] = Rule(code, slug, severity, summary, source, rewrite, check)
         return check
 
     return register
@@ -204,7 +221,7 @@ def run_rules(case: Case, rules: Mapping[str, Severity]) -> Iterator[Finding]:
     for code, level in rules.items():
         r = RULES[code]
         for pointer, message, suggestion in r.check(context):
-            yield Finding(r.code, r.slug, level, pointer, message, suggestion)
+            yield Finding(r.code, r.slug, level, pointer, message, suggestion or r.rewrite)
 
 
 def sort_key(f: Finding) -> tuple[Any, ...]:

@@ -82,9 +82,19 @@ def _language(context: LintContext, categories: set[str]) -> Iterator[Hit]:
     "warning",
     "Counterfactual or hindsight wording in team-written text (should have, failed to, "
     "missed…); quoted interview text is skipped.",
+    source="Dekker; CAST; phrase list in ``definitions/lint/phrases.yaml``",
+    rewrite="the phrase list's neutral, mechanism-based wording for the phrase found",
 )
 def hindsight_language(context: LintContext) -> Iterator[Hit]:
-    """Counterfactual and hindsight phrases."""
+    """Flag counterfactual and hindsight wording in the team's own text.
+
+    Phrases such as "should have", "failed to", "missed" and "if only", each with a neutral,
+    mechanism-based rewrite; every narrative field of the model is read (the list comes from
+    the model's marks). Words that are not the team's are skipped: quotes of any kind, a
+    sentence that attributes what it says to another body ("according to the police
+    report…", "the Child Advocate found that…"; cues in ``definitions/lint/phrases.yaml``), a
+    finding with ``attributed_to``, and what an authority stated in its determination.
+    """
     yield from _language(context, {"counterfactual", "hindsight"})
 
 
@@ -93,9 +103,15 @@ def hindsight_language(context: LintContext) -> Iterator[Hit]:
     "blame-language",
     "warning",
     "Judgmental labels and negative descriptors (careless, human error, inadequate, poor…).",
+    source="RCA² rule of causation 2",
+    rewrite="the phrase list's neutral wording: the mechanism, not a judgment of the person",
 )
 def blame_language(context: LintContext) -> Iterator[Hit]:
-    """Judgmental words and negative descriptors where a mechanism belongs."""
+    """Flag judgmental labels and negative descriptors where a mechanism belongs.
+
+    Words such as "careless", "human error", "inadequate" and "poor"; skips what is not the
+    team's own words, as NPR-L101 does.
+    """
     yield from _language(context, {"judgmental", "negative_descriptor"})
 
 
@@ -104,9 +120,14 @@ def blame_language(context: LintContext) -> Iterator[Hit]:
     "recommendation-target",
     "error",
     "Every recommendation addresses at least one factor or barrier.",
+    source="RCA²",
+    rewrite="Add a link {kind: addresses, source: <recommendation id>, target: <factor id>}.",
 )
 def recommendation_target(context: LintContext) -> Iterator[Hit]:
-    """A recommendation must say which factor or barrier it changes."""
+    """Every recommendation addresses at least one factor or barrier.
+
+    A recommendation must say which factor or barrier it changes.
+    """
     review = context.case.review
     if review is None:
         return
@@ -126,9 +147,14 @@ def recommendation_target(context: LintContext) -> Iterator[Hit]:
     "warning",
     "Every factor in the minimal cut or with high leverage has a recommendation or an "
     "explicit no-action rationale.",
+    source="graph analyses",
+    rewrite="Add a recommendation that addresses it, or record no_action_rationale.",
 )
 def priority_factor_action(context: LintContext) -> Iterator[Hit]:
-    """High-leverage and cut factors need an action or a reason for none."""
+    """Every priority factor has a recommendation or an explicit no-action rationale.
+
+    A priority is a factor (or barrier) in the minimal cut or with high leverage.
+    """
     analysis = context.analysis
     if analysis is None:
         return
@@ -139,7 +165,7 @@ def priority_factor_action(context: LintContext) -> Iterator[Hit]:
             yield (
                 places[gap.node],
                 f"{gap.kind} {gap.node} is a priority ({why}) but no recommendation addresses it",
-                "Add a recommendation that addresses it, or record no_action_rationale.",
+                None,  # the rule's rewrite
             )
 
 
@@ -149,9 +175,19 @@ def priority_factor_action(context: LintContext) -> Iterator[Hit]:
     "warning",
     "Warn when most recommended actions whose strength is known (recorded, or from the action "
     "type) are weaker ones (RCA² action hierarchy); unranked ones are not counted.",
+    source="RCA² action hierarchy",
+    rewrite=(
+        "Add stronger or intermediate actions that change the system: forcing "
+        "functions, standardized pathways, staffing, decision aids."
+    ),
 )
 def action_strength_mix(context: LintContext) -> Iterator[Hit]:
-    """Most actions should not depend on people remembering."""
+    """Flag a plan where most actions are weaker ones (training, memos, reminders).
+
+    More than half of the actions whose strength is known are weaker ones. A strength comes
+    from the recommendation, else from its action type (legislation ranks stronger);
+    unranked ones are not counted. Most actions should not depend on people remembering.
+    """
     review = context.case.review
     if review is None or not review.recommendations:
         return
@@ -164,8 +200,7 @@ def action_strength_mix(context: LintContext) -> Iterator[Hit]:
             f"{len(weaker)} of {len(ranked)} recommendations whose strength is known are weaker "
             "actions (training, memos, reminders)"
             + (f"; {unranked} without a recorded strength or type not counted" if unranked else ""),
-            "Add stronger or intermediate actions that change the system: forcing "
-            "functions, standardized pathways, staffing, decision aids.",
+            None,  # the rule's rewrite
         )
 
 
@@ -174,9 +209,14 @@ def action_strength_mix(context: LintContext) -> Iterator[Hit]:
     "action-completeness",
     "warning",
     "Each recommendation has an owner role, a due date and a measure.",
+    source="RCA²",
+    rewrite="Name who owns it (a role), when it is due, and how its effect is measured.",
 )
 def action_completeness(context: LintContext) -> Iterator[Hit]:
-    """Owner, date and measure make an action trackable."""
+    """Each recommendation has an owner role, a due date and a measure.
+
+    Owner, date and measure make an action trackable; a declined recommendation needs none.
+    """
     review = context.case.review
     if review is None:
         return
@@ -194,7 +234,7 @@ def action_completeness(context: LintContext) -> Iterator[Hit]:
             yield (
                 f"/review/recommendations/{i}",
                 f"recommendation {r.id} has no {', '.join(missing)}",
-                "Name who owns it (a role), when it is due, and how its effect is measured.",
+                None,  # the rule's rewrite
             )
 
 
@@ -203,9 +243,14 @@ def action_completeness(context: LintContext) -> Iterator[Hit]:
     "action-strength-fit",
     "warning",
     "Organization-level factors answered only by weaker actions (training, reminders).",
+    source="RCA²",
+    rewrite="Pair it with a stronger or intermediate action.",
 )
 def action_strength_fit(context: LintContext) -> Iterator[Hit]:
-    """System-level causes need system-level actions."""
+    """Flag a factor at the organization level or above answered only by weaker actions.
+
+    System-level causes need system-level actions.
+    """
     analysis = context.analysis
     if analysis is None:
         return
@@ -216,7 +261,7 @@ def action_strength_fit(context: LintContext) -> Iterator[Hit]:
                 context.node_pointers[factor_id],
                 f"factor {factor_id} sits at the organization level or above but is "
                 "addressed only by weaker actions",
-                "Pair it with a stronger or intermediate action.",
+                None,  # the rule's rewrite
             )
 
 
@@ -225,9 +270,17 @@ def action_strength_fit(context: LintContext) -> Iterator[Hit]:
     "level-coverage",
     "warning",
     "At least one factor sits above the frontline level (counters proximal bias).",
+    source="AcciMap",
+    rewrite=(
+        "Ask what in supervision, the organization, oversight or policy made "
+        "the frontline conditions possible."
+    ),
 )
 def level_coverage(context: LintContext) -> Iterator[Hit]:
-    """A review that finds only frontline and family factors has stopped too early."""
+    """Flag a review whose factors all sit at the frontline or family level (proximal bias).
+
+    A review that finds only frontline and family factors has stopped too early.
+    """
     analysis = context.analysis
     if analysis is None or not analysis.levels.total:
         return
@@ -235,8 +288,7 @@ def level_coverage(context: LintContext) -> Iterator[Hit]:
         yield (
             "/review/factors",
             "every factor sits at the frontline or family level",
-            "Ask what in supervision, the organization, oversight or policy made the "
-            "frontline conditions possible.",
+            None,  # the rule's rewrite
         )
 
 
@@ -246,9 +298,15 @@ def level_coverage(context: LintContext) -> Iterator[Hit]:
     "warning",
     "Every factor lies on a causal path to the outcome (factors recorded as incidental, not "
     "causal, are exempt).",
+    source="RCA² rule 1",
+    rewrite="Link it (contributes_to) to what it influenced, or remove it.",
 )
 def orphan_factor(context: LintContext) -> Iterator[Hit]:
-    """A factor that leads nowhere is not yet explained."""
+    """Flag a factor with no causal path to the outcome.
+
+    A factor recorded as ``incidental`` (not causal) is exempt; any other factor that leads
+    nowhere is not yet explained.
+    """
     analysis = context.analysis
     if analysis is None:
         return
@@ -263,7 +321,7 @@ def orphan_factor(context: LintContext) -> Iterator[Hit]:
             yield (
                 context.node_pointers[factor_id],
                 f"factor {factor_id} has no causal path to the outcome",
-                "Link it (contributes_to) to what it influenced, or remove it.",
+                None,  # the rule's rewrite
             )
 
 
@@ -272,16 +330,23 @@ def orphan_factor(context: LintContext) -> Iterator[Hit]:
     "empty-review",
     "warning",
     "A review records at least one factor, finding or recommendation.",
+    source="",
+    rewrite=(
+        "Record what the review found (findings), what shaped the outcome (factors) and what "
+        "should change (recommendations), or remove the review until there is one."
+    ),
 )
 def empty_review(context: LintContext) -> Iterator[Hit]:
-    """A review with nothing in it is not yet a review."""
+    """Flag a review with no factors, findings or recommendations.
+
+    A review with nothing in it is not yet a review.
+    """
     review = context.case.review
     if review is not None and not (review.factors or review.findings or review.recommendations):
         yield (
             "/review",
             "the review records no factors, findings or recommendations",
-            "Record what the review found (findings), what shaped the outcome (factors) and what "
-            "should change (recommendations), or remove the review until there is one.",
+            None,  # the rule's rewrite
         )
 
 
@@ -290,9 +355,14 @@ def empty_review(context: LintContext) -> Iterator[Hit]:
     "mechanism-missing",
     "warning",
     "Every contributes_to link states its mechanism (RCA² rule of causation 1).",
+    source="RCA² rule 1",
+    rewrite="Add a mechanism: how the source made the target more likely.",
 )
 def mechanism_missing(context: LintContext) -> Iterator[Hit]:
-    """A causal link needs its mechanism."""
+    """Flag a contributes_to link without its mechanism.
+
+    A causal link needs its mechanism: how the source made the target more likely.
+    """
     review = context.case.review
     if review is None:
         return
@@ -301,7 +371,7 @@ def mechanism_missing(context: LintContext) -> Iterator[Hit]:
             yield (
                 f"/review/links/{i}",
                 f"the link {link.source} → {link.target} does not say how",
-                "Add a mechanism: how the source made the target more likely.",
+                None,  # the rule's rewrite
             )
 
 
@@ -310,9 +380,17 @@ def mechanism_missing(context: LintContext) -> Iterator[Hit]:
     "omission-duty",
     "warning",
     "An omission cites the policy or standard in force at the time (RCA² rule 5).",
+    source="RCA² rule 5",
+    rewrite=(
+        "Cite the policy, standard or expectation that called for the action, "
+        "or record the factor as a condition."
+    ),
 )
 def omission_duty(context: LintContext) -> Iterator[Hit]:
-    """Failure to act is causal only where there was a duty to act."""
+    """Flag an omission that cites no duty in force at the time.
+
+    Failure to act is causal only where there was a duty to act.
+    """
     review = context.case.review
     if review is None:
         return
@@ -321,8 +399,7 @@ def omission_duty(context: LintContext) -> Iterator[Hit]:
             yield (
                 f"/review/factors/{i}/duty",
                 f"omission {f.id} cites no duty in force at the time",
-                "Cite the policy, standard or expectation that called for the action, or "
-                "record the factor as a condition.",
+                None,  # the rule's rewrite
             )
 
 
@@ -332,9 +409,18 @@ def omission_duty(context: LintContext) -> Iterator[Hit]:
     "warning",
     "A judgment about a decision cites evidence available at the time of the decision (the "
     "review's own report, cited by an encoding of a published review, is not such evidence).",
+    source="Dekker (local rationality)",
+    rewrite=(
+        "Add the evidence that existed at the time, and describe what made "
+        "sense then (local_rationality)."
+    ),
 )
 def hindsight_leak(context: LintContext) -> Iterator[Hit]:
-    """Decisions are judged by what could be known when they were made."""
+    """Flag a decision judged only on evidence that became available after it.
+
+    Decisions are judged by what could be known when they were made. The review's own report
+    (``review_report``), cited by an encoding of a published review, is not such evidence.
+    """
     from npcs_review.models._types import date_bounds  # noqa: PLC0415
 
     review = context.case.review
@@ -363,8 +449,7 @@ def hindsight_leak(context: LintContext) -> Iterator[Hit]:
                 f"/review/events/{i}",
                 f"decision {e.id} ({e.date}) is judged only on evidence that became "
                 f"available later ({', '.join(sorted(x.id for x in dated))})",
-                "Add the evidence that existed at the time, and describe what made sense "
-                "then (local_rationality).",
+                None,  # the rule's rewrite
             )
 
 
@@ -375,9 +460,17 @@ def hindsight_leak(context: LintContext) -> Iterator[Hit]:
     "No text field or id holds a direct identifier: names (full names, 'Baby …', initials), "
     "phone numbers, social security numbers, street addresses, case and intake numbers, "
     "exact dates of birth.",
+    source="HIPAA Safe Harbor list; patterns in ``definitions/lint/identifiers.yaml``",
+    rewrite="Replace it with a role or remove it (roles, never names).",
 )
 def identifier_in_text(context: LintContext) -> Iterator[Hit]:
-    """People are recorded by role; identifiers stay out of every text field and id."""
+    """Flag a direct identifier in any text field, label or id.
+
+    Names (full names, "Baby …", initials such as "B.B."), phone numbers, social security
+    numbers, street addresses, case and intake numbers and exact dates of birth; ids spelled
+    as names (``marcus_lee``) too. Text is normalised first, so zero-width characters or
+    non-breaking hyphens do not hide a number. The finding names the kind, never the text.
+    """
     seen: set[str] = set()
     for item in iter_text(context.case):
         if item.kind not in ("narrative", "label", "token") or item.value in seen:
@@ -388,7 +481,7 @@ def identifier_in_text(context: LintContext) -> Iterator[Hit]:
                 item.pointer,
                 f"the {'id' if item.kind == 'token' else 'text'} appears to contain a "
                 f"{kind.replace('_', ' ')}",
-                "Replace it with a role or remove it (roles, never names).",
+                None,  # the rule's rewrite
             )
 
 
@@ -429,16 +522,18 @@ def completeness(case: Case) -> tuple[int, int, list[str]]:
     "completeness",
     "info",
     "Scorecard of the core data set: fields unknown or not collected.",
+    source="the core data set",
+    rewrite="Fill in what the agency knows; keep 'unknown' honest.",
 )
 def completeness_rule(context: LintContext) -> Iterator[Hit]:
-    """How much of the core data set is known."""
+    """Score the core data set: which facts are unknown or not collected."""
     known, total, unknown = completeness(context.case)
     if unknown:
         yield (
             "",
             f"{known} of {total} core facts recorded; unknown or not collected: "
             f"{', '.join(unknown)}",
-            "Fill in what the agency knows; keep 'unknown' honest.",
+            None,  # the rule's rewrite
         )
 
 
@@ -447,9 +542,15 @@ def completeness_rule(context: LintContext) -> Iterator[Hit]:
     "indeterminate-classification",
     "warning",
     "The case's classification under its jurisdiction is indeterminate.",
+    source="the incident definitions and jurisdiction profiles in ``definitions/``",
+    rewrite="Record the missing facts (or 'not_applicable' where they do not apply).",
 )
 def indeterminate_classification(context: LintContext) -> Iterator[Hit]:
-    """Name the facts that would settle an open classification."""
+    """Flag a classification that cannot be decided, naming the facts that would settle it.
+
+    The classification is the one under the case's own jurisdiction profile, else under the
+    national set.
+    """
     result = context.classification
     scope = result.profile_id or "the national set"
     for d in result.decisions:
@@ -458,5 +559,5 @@ def indeterminate_classification(context: LintContext) -> Iterator[Hit]:
                 d.missing_facts[0] if d.missing_facts else "",
                 f"{d.term} under {scope} ({d.definition_id}) cannot be decided: needs "
                 f"{', '.join(d.missing_facts)}",
-                "Record the missing facts (or 'not_applicable' where they do not apply).",
+                None,  # the rule's rewrite
             )

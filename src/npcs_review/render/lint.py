@@ -10,7 +10,7 @@ from npcs_review.render.formats import Format, FormatTable
 if TYPE_CHECKING:
     from npcs_review.lint.core import LintReport
 
-__all__ = ["LINT_FORMATS", "to_json", "to_sarif", "to_text"]
+__all__ = ["LINT_FORMATS", "lint_reference", "to_json", "to_sarif", "to_text"]
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -109,3 +109,73 @@ LINT_FORMATS: FormatTable[LintReport] = FormatTable(
     Format("json", to_json, "application/json", ".json"),
     Format("sarif", to_sarif, "application/sarif+json", ".sarif"),
 )
+
+
+_INTRO = """\
+# Review lint
+
+Generated from the rules (`npcs_review.lint.RULES`) and `definitions/lint/presets/` by
+`make docs`; do not edit by hand.
+
+`npcs-review lint CASE` checks a review the way an experienced facilitator would: for language
+that judges people with hindsight, for recommendations that cannot be traced or measured, for a
+causal story that stops at the frontline, and for identifiers that must not be in the file.
+
+```sh
+npcs-review lint case.yaml                         # text; exit 1 when any finding is an error
+npcs-review lint case.yaml --format sarif -o lint.sarif   # for editors and CI (SARIF 2.1.0)
+npcs-review lint case.yaml --format json
+npcs-review lint case.yaml --select hindsight-language --select NPR-L401
+npcs-review lint case.yaml --ignore completeness --preset strict
+```
+
+Each finding has a stable code and slug, a severity, the JSON pointer (and line) of the field,
+a message and a suggested fix. Select and ignore rules by code or slug. The JSON and SARIF
+reports list exactly the rules that ran.
+"""
+
+_OUTRO = """\
+The phrase list and the identifier patterns are heuristics: they catch the common cases and
+will miss some. They are data, so a jurisdiction can propose additions with their sources.
+"""
+
+
+def _cell(text: str) -> str:
+    return text.replace("``", "`").replace("|", "\\|").replace("\n", " ").strip()
+
+
+def lint_reference() -> str:
+    """``docs/lint.md``: every rule (code, slug, severity, what it checks, rewrite, source).
+
+    Also every preset with the severities it changes.
+    """
+    from npcs_review.lint import RULES  # noqa: PLC0415
+    from npcs_review.lint.config import presets  # noqa: PLC0415
+
+    out = [
+        _INTRO,
+        "## Rules",
+        "",
+        "| code | slug | default | what it checks | suggested rewrite | source |",
+        "|---|---|---|---|---|---|",
+    ]
+    out += [
+        f"| {r.code} | {r.slug} | {r.severity} | {_cell(r.description)} | {_cell(r.rewrite)} "
+        f"| {_cell(r.source)} |"
+        for r in sorted(RULES.values(), key=lambda r: r.code)
+    ]
+    out += [
+        "",
+        "## Presets",
+        "",
+        "Presets are data files in `definitions/lint/presets/`; each sets a severity per rule "
+        "(by code or slug) or switches it `off`. A key that names no rule is an error.",
+        "",
+        "| preset | what it is for | changes |",
+        "|---|---|---|",
+    ]
+    for p in presets().values():
+        changes = ", ".join(f"{k}: {v}" for k, v in p.rules.items()) or "none"
+        out.append(f"| `{p.id}` | {_cell(p.title)}: {_cell(p.description)} | {changes} |")
+    out += ["", _OUTRO]
+    return "\n".join(out)
