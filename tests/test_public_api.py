@@ -2,27 +2,66 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
 import subprocess
 import sys
+import types
+from pathlib import Path
+
+import pytest
 
 import npcs_review
 
 
 def test_all_names_resolve() -> None:
-    """Every name in __all__ can be imported from the package."""
+    """Every name in __all__ can be imported from the package, from the module it names."""
     for name in npcs_review.__all__:
         assert getattr(npcs_review, name) is not None
+        module = npcs_review._EXPORTS.get(name)
+        if module is not None:
+            assert getattr(importlib.import_module(module), name) is getattr(npcs_review, name)
 
 
-def test_all_is_sorted_and_unknown_names_fail() -> None:
-    """__all__ is sorted; an unknown attribute raises AttributeError."""
+def test_all_is_exactly_the_public_namespace() -> None:
+    """The httpx way: after importing every name, each public name is listed in __all__."""
+    for name in npcs_review.__all__:
+        getattr(npcs_review, name)
+    public = {
+        name
+        for name, value in vars(npcs_review).items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+    }
+    assert public | {"__version__"} == set(npcs_review.__all__)
+    for name in npcs_review.__all__:  # no public name is shadowed by a submodule's name
+        assert not isinstance(getattr(npcs_review, name), types.ModuleType), name
     assert npcs_review.__all__ == sorted(npcs_review.__all__)
-    try:
+    assert len(set(npcs_review.__all__)) == len(npcs_review.__all__)
+    with pytest.raises(AttributeError):
         npcs_review.no_such_thing  # noqa: B018
-    except AttributeError:
-        pass
-    else:
-        raise AssertionError("expected AttributeError")
+
+
+def test_type_checkers_see_the_same_list() -> None:
+    """The imports under TYPE_CHECKING are exactly the one list (_EXPORTS), module by module."""
+    source = Path(npcs_review.__file__).read_text(encoding="utf-8")
+    [block] = [
+        node
+        for node in ast.parse(source).body
+        if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING")
+    ]
+    imported = {
+        alias.asname or alias.name: node.module
+        for node in block.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert all(
+        alias.asname == alias.name
+        for node in block.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    ), "write `from module import name as name` (an explicit re-export)"
+    assert imported == npcs_review._EXPORTS
 
 
 def test_cli_import_stays_light() -> None:
