@@ -15,6 +15,16 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+# The compiled-registry cache of this test run (and of the commands it starts) lives in a
+# temporary folder, never in the user's cache folder.
+_CACHE = tempfile.mkdtemp(prefix="npcs-review-test-cache-")
+os.environ["NPCS_REVIEW_CACHE_DIR"] = _CACHE
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Remove the run's cache folder."""
+    shutil.rmtree(_CACHE, ignore_errors=True)
+
 
 @pytest.fixture
 def example_path() -> Path:

@@ -17,7 +17,7 @@ from datetime import date
 from functools import cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -26,14 +26,6 @@ from npcs_review._frozen import FrozenMap
 from npcs_review._resources import definitions_root
 from npcs_review._yaml import load_trusted_yaml
 from npcs_review.codelists import codelists, definitions_version
-from npcs_review.definitions import (
-    CrosswalkFile,
-    IncidentDefinitionFile,
-    IndicatorFile,
-    ParameterSpec,
-    ProfileFile,
-    TestVector,
-)
 from npcs_review.engine.criteria import Criterion, JunctionNode, compile_expression
 from npcs_review.errors import (
     CriteriaError,
@@ -43,6 +35,16 @@ from npcs_review.errors import (
     Problem,
 )
 from npcs_review.models._types import Outcome
+
+if TYPE_CHECKING:  # the file models are needed only to build (a cached registry skips them)
+    from npcs_review.definitions import (
+        CrosswalkFile,
+        IncidentDefinitionFile,
+        IndicatorFile,
+        ParameterSpec,
+        ProfileFile,
+        TestVector,
+    )
 
 __all__ = [
     "CodeMapping",
@@ -61,13 +63,16 @@ __all__ = [
     "merge_patch",
 ]
 
-#: Folder of each kind, relative to a definitions root (or an overlay folder).
-FOLDERS: dict[str, type[DefinitionModel]] = {
-    "incident_definitions": IncidentDefinitionFile,
-    "indicators": IndicatorFile,
-    "jurisdictions": ProfileFile,
-    "crosswalks": CrosswalkFile,
-}
+def folders() -> dict[str, type[DefinitionModel]]:
+    """Folder of each kind, relative to a definitions root (or an overlay folder)."""
+    from npcs_review import definitions as d  # noqa: PLC0415 - only to build
+
+    return {
+        "incident_definitions": d.IncidentDefinitionFile,
+        "indicators": d.IndicatorFile,
+        "jurisdictions": d.ProfileFile,
+        "crosswalks": d.CrosswalkFile,
+    }
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -540,10 +545,11 @@ def _files(root: Traversable | Path, folder: str) -> list[Traversable]:
 
 def _build(roots: list[tuple[Traversable | Path, bool]]) -> Registry:
     problems: list[Problem] = []
-    raw: dict[str, dict[str, tuple[Any, str]]] = {k: {} for k in FOLDERS}
+    kinds = folders()
+    raw: dict[str, dict[str, tuple[Any, str]]] = {k: {} for k in kinds}
     for root, is_overlay in roots:
         label = str(root) if is_overlay else "definitions"
-        for folder, kind in FOLDERS.items():
+        for folder, kind in kinds.items():
             for entry in _files(root, folder):
                 file = f"{label}/{folder}/{entry.name}"
                 model = read_definition_file(
@@ -1152,12 +1158,16 @@ def _check_overlaps(
 
 @cache
 def default_registry() -> Registry:
-    """The packaged definitions, loaded once.
+    """The packaged definitions, loaded once (compiled once, then kept in the cache folder).
 
     Raises:
         DefinitionError: if a packaged file is malformed (a broken installation).
     """
-    return _build([(definitions_root(), False)])
+    from npcs_review._cache import cached, definitions_key  # noqa: PLC0415
+
+    return cached(
+        "registry", definitions_key(), lambda: _build([(definitions_root(), False)]), Registry
+    )
 
 
 def load_registry(overlays: Iterable[str | Path] = ()) -> Registry:
