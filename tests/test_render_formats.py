@@ -9,11 +9,11 @@ import pytest
 from typer.testing import CliRunner
 
 from npcs_review.cli import app
-from npcs_review.errors import NpcsReviewError
+from npcs_review.errors import NpcsReviewError, UnknownFormatError
 from npcs_review.render import SUMMARY_FORMATS
 from npcs_review.render.classification import CLASSIFICATION_FORMATS, COMPARISON_FORMATS
 from npcs_review.render.definitions import CATALOG_FORMATS, DIFF_FORMATS
-from npcs_review.render.formats import Format, FormatTable, UnknownFormatError
+from npcs_review.render.formats import Format, FormatTable
 from npcs_review.render.graph import ANALYSIS_FORMATS, COMBINED_FORMATS, DRAWING_FORMATS
 from npcs_review.render.lint import LINT_FORMATS
 from npcs_review.render.validation import VALIDATION_FORMATS

@@ -14,7 +14,8 @@ Hierarchy::
     │                                   rule or preset; carries the id and the closest names
     ├── GraphTooLargeError (ValueError) a review graph is larger than the graph analyses and
     │                                   drawings take (``npcs_review.graph.limits``)
-    └── ParameterError (ValueError)     a parameter a user set is unknown or has a bad value
+    ├── ParameterError (ValueError)     a parameter a user set is unknown or has a bad value
+    └── UnknownFormatError (ValueError) an output format the result type does not have
 
 A :class:`Problem` is a value, not an exception: loaders and checks return lists of them so
 that every problem in a file is reported at once. Codes are stable; see ``docs/errors.md``.
@@ -39,6 +40,7 @@ __all__ = [
     "ParameterError",
     "Problem",
     "Severity",
+    "UnknownFormatError",
 ]
 
 #: How serious a problem or a lint finding is; the one severity scale of the library.
@@ -235,3 +237,17 @@ class GraphTooLargeError(NpcsReviewError, ValueError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("; ".join(p.message for p in problems) or "review graph too large")
+
+
+class UnknownFormatError(NpcsReviewError, ValueError):
+    """A format name that a result type does not have (see ``render.formats``).
+
+    Attributes:
+        format: the name asked for.
+        known: the names the result type has.
+    """
+
+    def __init__(self, result: str, format: str, known: tuple[str, ...]) -> None:
+        self.format = format
+        self.known = known
+        super().__init__(f"no {result} format {format!r}; use {', '.join(known)}")

@@ -63,6 +63,7 @@ __all__ = [
     "merge_patch",
 ]
 
+
 def folders() -> dict[str, type[DefinitionModel]]:
     """Folder of each kind, relative to a definitions root (or an overlay folder)."""
     from npcs_review import definitions as d  # noqa: PLC0415 - only to build

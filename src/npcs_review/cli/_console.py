@@ -6,13 +6,15 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 
-from npcs_review.errors import NpcsReviewError, Problem
 from npcs_review.render.formats import FormatTable
 from npcs_review.render.validation import problem_line
+
+if TYPE_CHECKING:
+    from npcs_review.errors import Problem
 
 __all__ = [
     "FAILED",
@@ -107,6 +109,8 @@ def fail(message: str, code: int = FAILED) -> NoReturn:
 @contextmanager
 def library_errors() -> Iterator[None]:
     """Turn library errors into plain messages and exit code 1 (never a traceback)."""
+    from npcs_review.errors import NpcsReviewError  # noqa: PLC0415 - not needed for --help
+
     try:
         yield
     except NpcsReviewError as exc:

@@ -18,8 +18,8 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
+from html import escape
 from typing import Any
-from xml.sax.saxutils import escape
 
 import networkx as nx
 
@@ -126,7 +126,8 @@ def _clean(text: object) -> str:
 
 def _esc(text: object) -> str:
     """Escape text for XML element content and double-quoted attributes."""
-    return escape(_clean(text), {'"': "&quot;"})
+    # as xml.sax.saxutils.escape(text, {'"': "&quot;"}), without importing urllib and email
+    return escape(_clean(text), quote=False).replace('"', "&quot;")
 
 
 def _n(value: float) -> str:

@@ -38,7 +38,7 @@ def summarize(case: Case, *, audience: str = "internal", format: str = "html") -
 
     Raises:
         ValueError: for an unknown audience, or an unknown format
-            (:class:`~npcs_review.render.formats.UnknownFormatError`).
+            (:class:`~npcs_review.errors.UnknownFormatError`).
     """
     from npcs_review.render.summary import build_summary  # noqa: PLC0415
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
-
-import attrs
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from npcs_review.render.formats import Format, FormatTable
 
@@ -212,8 +210,7 @@ def entry_text(r: Registry, item: str) -> str | None:
     return "\n".join(lines) + "\n"
 
 
-@attrs.frozen
-class DefinitionsDiff:
+class DefinitionsDiff(NamedTuple):
     """Two definitions (or two profiles) and their differences."""
 
     left: str

@@ -21,33 +21,14 @@ renderers import heavy libraries inside themselves, when they run.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
-import attrs
-
-from npcs_review.errors import NpcsReviewError
-
-__all__ = ["Format", "FormatTable", "UnknownFormatError"]
+__all__ = ["Format", "FormatTable"]
 
 R = TypeVar("R")
 
 
-class UnknownFormatError(NpcsReviewError, ValueError):
-    """A format name that the result type does not have.
-
-    Attributes:
-        format: the name asked for.
-        known: the names the table has.
-    """
-
-    def __init__(self, result: str, format: str, known: tuple[str, ...]) -> None:
-        self.format = format
-        self.known = known
-        super().__init__(f"no {result} format {format!r}; use {', '.join(known)}")
-
-
-@attrs.frozen
-class Format(Generic[R]):
+class Format(NamedTuple, Generic[R]):
     """One output format of a result type.
 
     Attributes:
@@ -67,7 +48,6 @@ class Format(Generic[R]):
     hint: str = ""
 
 
-@attrs.frozen(init=False)
 class FormatTable(Generic[R]):
     """The formats of one result type, in order; the first is the default.
 
@@ -76,15 +56,18 @@ class FormatTable(Generic[R]):
         formats: every format, by name, in the order given.
     """
 
-    result: str
-    formats: dict[str, Format[R]]
+    __slots__ = ("formats", "result")
 
     def __init__(self, result: str, *formats: Format[R]) -> None:
         names = [f.name for f in formats]
         if not formats or len(set(names)) != len(names):
             msg = f"a format table needs formats with distinct names, got {names}"
             raise ValueError(msg)
-        self.__attrs_init__(result, {f.name: f for f in formats})
+        self.result = result
+        self.formats: dict[str, Format[R]] = {f.name: f for f in formats}
+
+    def __repr__(self) -> str:
+        return f"FormatTable({self.result!r}, {', '.join(self.formats)})"
 
     @property
     def default(self) -> str:
@@ -110,6 +93,8 @@ class FormatTable(Generic[R]):
         try:
             return self.formats[name]
         except KeyError:
+            from npcs_review.errors import UnknownFormatError  # noqa: PLC0415
+
             raise UnknownFormatError(self.result, name, self.names()) from None
 
     def render(self, result: R, name: str, **options: Any) -> str:
