@@ -73,7 +73,7 @@ def reviews(draw: st.DrawFn) -> dict[str, Any]:
         )
     for _ in range(draw(st.integers(0, 8))):
         kind = draw(st.sampled_from(sorted(LINK_KINDS)))
-        sources, targets = LINK_KINDS[kind]
+        sources, targets = LINK_KINDS[kind].sources, LINK_KINDS[kind].targets
         left = [n for n, k in kinds.items() if k in sources]
         right = [n for n, k in kinds.items() if k in targets]
         if left and right:

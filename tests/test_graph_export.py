@@ -725,7 +725,7 @@ def reviews(draw: st.DrawFn) -> dict[str, Any]:
     doc["links"] = []
     for _ in range(draw(st.integers(0, 25))):
         kind = draw(st.sampled_from(["contributes_to", "precedes", "breaches", "holds"]))
-        sources, targets = LINK_KINDS[kind]
+        sources, targets = LINK_KINDS[kind].sources, LINK_KINDS[kind].targets
         left = [n for n, k in kinds.items() if k in sources]
         right = [n for n, k in kinds.items() if k in targets]
         if left and right:

@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 #: The link kinds a causal path follows (see the module docstring).
-CAUSAL_LINKS: frozenset[str] = frozenset({"contributes_to", "breaches", "holds"})
+CAUSAL_LINKS: frozenset[str] = frozenset(k for k, rule in LINK_KINDS.items() if rule.causal)
 #: A recommendation with this status does not cover the factor it addresses.
 _DECLINED = "declined"
 #: Default levels by position in the ordered ``system_level`` list (0 = lowest), so that no

@@ -9,7 +9,7 @@ elements, the action hierarchy and factor types are code lists in ``definitions/
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, NamedTuple
 
 from pydantic import Field, StringConstraints
 
@@ -27,6 +27,7 @@ __all__ = [
     "Factor",
     "Finding",
     "Link",
+    "LinkRule",
     "Recommendation",
     "Review",
     "ReviewReport",
@@ -37,9 +38,6 @@ __all__ = [
 #: The id of the outcome node: the incident the case file describes.
 OUTCOME_ID = "outcome"
 
-LinkKind = Literal[
-    "contributes_to", "precedes", "breaches", "holds", "addresses", "supports", "evidenced_by"
-]
 #: Each kind of node of the review graph and the review field that lists its nodes.
 NODE_FIELDS: dict[str, str] = {
     "event": "events",
@@ -49,19 +47,37 @@ NODE_FIELDS: dict[str, str] = {
     "recommendation": "recommendations",
     "evidence": "evidence",
 }
-#: Which kinds of node each link kind may join: (allowed sources, allowed targets).
-LINK_KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "contributes_to": (
-        frozenset({"factor", "event", "barrier"}),
-        frozenset({"factor", "event", "outcome", "barrier"}),
-    ),
-    "precedes": (frozenset({"event"}), frozenset({"event", "outcome"})),
-    "breaches": (frozenset({"factor", "event"}), frozenset({"barrier"})),
-    "holds": (frozenset({"barrier"}), frozenset({"event", "outcome", "factor"})),
-    "addresses": (frozenset({"recommendation"}), frozenset({"factor", "barrier"})),
-    "supports": (frozenset({"finding"}), frozenset({"factor", "barrier"})),
-    "evidenced_by": (frozenset({"factor", "event", "barrier", "finding"}), frozenset({"evidence"})),
+
+
+class LinkRule(NamedTuple):
+    """What a kind of link may join, and whether it is causal."""
+
+    sources: frozenset[str]
+    """The kinds of node it may start at."""
+    targets: frozenset[str]
+    """The kinds of node it may point to."""
+    causal: bool
+    """Whether the analyses follow it towards the outcome (a cause, or a barrier's part)."""
+
+
+_CAUSES = frozenset({"factor", "event", "barrier"})
+
+#: Every kind of link of the review graph, with what it may join: the one place link kinds are
+#: named (the ``Link.kind`` values, the consistency check and the analyses read it).
+LINK_KINDS: dict[str, LinkRule] = {
+    "contributes_to": LinkRule(_CAUSES, _CAUSES | {"outcome"}, causal=True),
+    "precedes": LinkRule(frozenset({"event"}), frozenset({"event", "outcome"}), causal=False),
+    "breaches": LinkRule(frozenset({"factor", "event"}), frozenset({"barrier"}), causal=True),
+    "holds": LinkRule(frozenset({"barrier"}), frozenset({"event", "outcome", "factor"}), True),
+    "addresses": LinkRule(frozenset({"recommendation"}), frozenset({"factor", "barrier"}), False),
+    "supports": LinkRule(frozenset({"finding"}), frozenset({"factor", "barrier"}), causal=False),
+    "evidenced_by": LinkRule(_CAUSES | {"finding"}, frozenset({"evidence"}), causal=False),
 }
+if TYPE_CHECKING:
+    LinkKind = str
+else:
+    LinkKind = Literal[tuple(LINK_KINDS)]  # the schema's enum, in the table's order
+
 Role = Label
 
 
