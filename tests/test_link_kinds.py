@@ -23,4 +23,4 @@ def test_the_model_accepts_exactly_the_kinds_of_the_table() -> None:
 def test_causal_links_come_from_the_table() -> None:
     """The analyses follow exactly the kinds the table marks causal."""
     assert {k for k, rule in LINK_KINDS.items() if rule.causal} == CAUSAL_LINKS
-    assert CAUSAL_LINKS == {"contributes_to", "breaches", "holds"}
+    assert {"contributes_to", "breaches", "holds"} == CAUSAL_LINKS
