@@ -1,4 +1,4 @@
-"""Speed and memory of the review-graph analyses (``npcs_review.graph.analysis``).
+"""Speed and memory of the review-graph analyses, the AcciMap layout and the exports.
 
 Part 1 times every analysis of one generated review of ``--nodes`` nodes (default 60) as the
 median of ``--runs`` runs, in milliseconds, each on the ready ``MultiDiGraph``. Part 2
@@ -7,31 +7,50 @@ reports the wall time, the part of it spent generating, validating (``Review``) 
 each graph, the part spent in ``combine`` itself, and the peak memory of the process
 (``ru_maxrss``). Nothing is kept per review: the generator yields one graph at a time.
 
-    python benchmarks/bench_graph.py [--nodes 60] [--runs 200] [--n 10000] [--seed 20240601]
+Part 3 (issue 12) measures growth by size: for each of ``--sizes`` (default 100 to 5,000 nodes,
+with four links a node: 5,000 nodes and 20,000 links at the top, the documented limit) it builds
+one review with ``graph_shapes.sized_review`` and, in a fresh process, times every step — model
+validation, the networkx graph, ``analyze``, the AcciMap layout, and the SVG, DOT, Mermaid and
+GraphML exports — once, then runs them again under ``tracemalloc`` for each step's peak of
+allocated memory; the process's peak RSS closes the row. Part 4 does the same for the shapes that
+hung before (a 1,000-factor chain and star, 1,200 factors in 6,000 random links with 5 loops).
 
-Aims: one review's analyses well under 50 ms; 10,000 reviews combined in under 30 s and 2 GB.
+    python benchmarks/bench_graph.py [--nodes 60] [--runs 200] [--n 10000] [--seed 20240601]
+                                     [--sizes 100,250,500,1000,2000,5000] [--parts 1,2,3,4]
+
+Aims: one review's analyses well under 50 ms; 10,000 reviews combined in under 30 s and 2 GB;
+any review up to 5,000 nodes and 20,000 links analysed and drawn (``analyze`` + SVG) in under
+10 s.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import json
 import platform
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import time
+import tracemalloc
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
 from generate import DEFAULT_SEED, generate_review, iter_reviews
+from graph_shapes import chain_review, random_review, sized_review, star_review
 from npcs_review.graph.analysis import analyze
 from npcs_review.graph.bridge import to_networkx
 from npcs_review.graph.combine import combine
 from npcs_review.graph.coverage import recommendation_coverage
 from npcs_review.graph.cut import minimal_cut
+from npcs_review.graph.export import to_dot, to_graphml, to_mermaid, to_svg
+from npcs_review.graph.layout import acci_map_layout
 from npcs_review.graph.levels import level_coverage
 from npcs_review.graph.leverage import leverage
 from npcs_review.graph.pathways import pathways
@@ -139,19 +158,139 @@ def _combine(n: int, seed: int) -> None:
         print(f"    {' -> '.join(c.codes)} -> outcome: {c.reviews} reviews")
 
 
+_STEPS = ("validate", "graph", "analyze", "layout", "svg", "dot", "mermaid", "graphml")
+
+
+def _shape(name: str) -> dict[str, Any]:
+    """A review by name: ``sized:<nodes>``, ``chain``, ``star`` or ``random``."""
+    if name.startswith("sized:"):
+        nodes = int(name.split(":")[1])
+        return sized_review(nodes, 4 * nodes)
+    return {
+        "chain": lambda: chain_review(1000),
+        "star": lambda: star_review(1000),
+        "random": lambda: random_review(1200, 6000, 5),
+    }[name]()
+
+
+def _steps(review: dict[str, Any]) -> list[tuple[str, Callable[[], object]]]:
+    built: dict[str, Any] = {}
+
+    def validate() -> object:
+        built["review"] = Review.model_validate(review)
+        return built["review"]
+
+    def graph() -> object:
+        built["graph"] = to_networkx(built["review"], outcome={"jurisdiction": "us_tn"})
+        return built["graph"]
+
+    def layout() -> object:
+        built["layout"] = acci_map_layout(built["graph"])
+        return built["layout"]
+
+    return [
+        ("validate", validate),
+        ("graph", graph),
+        ("analyze", lambda: analyze(built["graph"])),
+        ("layout", layout),
+        ("svg", lambda: to_svg(built["graph"])),
+        ("dot", lambda: to_dot(built["graph"])),
+        ("mermaid", lambda: to_mermaid(built["graph"])),
+        ("graphml", lambda: to_graphml(built["graph"])),
+    ]
+
+
+def _child(name: str) -> None:
+    """Run every step on one review in this (fresh) process; print one JSON line."""
+    analyze(to_networkx(Review.model_validate(generate_review(random.Random(1), 0, 30))))
+    review = _shape(name)
+    seconds: dict[str, float] = {}
+    simplified, size = False, (0, 0)
+    for step, run in _steps(review):
+        gc.collect()
+        start = time.perf_counter()
+        result = run()
+        seconds[step] = time.perf_counter() - start
+        if step == "layout":
+            simplified = bool(getattr(result, "note", ""))
+        if step == "graph":
+            size = (result.number_of_nodes() - 1, result.number_of_edges())  # type: ignore[attr-defined]
+    peaks: dict[str, float] = {}
+    for step, run in _steps(review):
+        gc.collect()
+        tracemalloc.start()
+        run()
+        peaks[step] = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    print(
+        json.dumps(
+            {
+                "name": name,
+                "nodes": size[0],
+                "links": size[1],
+                "seconds": seconds,
+                "peak_mb": peaks,
+                "rss_mb": _peak_mb(),
+                "simplified": simplified,
+            }
+        )
+    )
+
+
+def _by_size(names: Sequence[str]) -> None:
+    """One fresh process per review; a table of seconds and peak MiB per step."""
+    print(
+        "\nby size (seconds per step, once; MiB = tracemalloc peak of the step; RSS = process peak)"
+    )
+    head = f"{'review':<10} {'nodes':>6} {'links':>6} "
+    head += " ".join(f"{s:>8}" for s in _STEPS)
+    head += f" {'an.+svg':>8} {'max MiB':>8} {'RSS MiB':>8} layout"
+    print(head)
+    script = Path(__file__).resolve()
+    for name in names:
+        done = subprocess.run(
+            [sys.executable, str(script), "--child", name],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        row = json.loads(done.stdout.strip().splitlines()[-1])
+        seconds, peaks = row["seconds"], row["peak_mb"]
+        line = f"{name:<10} {row['nodes']:>6} {row['links']:>6} "
+        line += " ".join(f"{seconds[s]:>8.3f}" for s in _STEPS)
+        line += f" {seconds['analyze'] + seconds['svg']:>8.2f} {max(peaks.values()):>8.1f}"
+        line += f" {row['rss_mb']:>8.0f} {'simplified' if row['simplified'] else 'full'}"
+        print(line)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Review-graph analysis speed and memory.")
     parser.add_argument("--nodes", type=int, default=60, help="nodes of the single review")
     parser.add_argument("--runs", type=int, default=200, help="runs per analysis (median)")
     parser.add_argument("--n", type=int, default=10_000, help="reviews to combine")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="generator seed")
+    parser.add_argument(
+        "--sizes", default="100,250,500,1000,2000,5000", help="review sizes for part 3 (nodes)"
+    )
+    parser.add_argument("--parts", default="1,2,3,4", help="which parts to run")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child:
+        _child(args.child)
+        return 0
+    parts = set(args.parts.split(","))
     print(
         f"Python {platform.python_version()}, networkx {nx.__version__}, "
         f"{platform.machine()}, seed {args.seed}\n"
     )
-    _one_review(args.nodes, args.runs, args.seed)
-    _combine(args.n, args.seed)
+    if "1" in parts:
+        _one_review(args.nodes, args.runs, args.seed)
+    if "2" in parts:
+        _combine(args.n, args.seed)
+    if "3" in parts:
+        _by_size([f"sized:{n}" for n in args.sizes.split(",")])
+    if "4" in parts:
+        _by_size(["chain", "star", "random"])
     return 0
 
 

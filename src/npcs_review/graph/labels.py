@@ -156,8 +156,17 @@ def wrap(text: str, width: int = WRAP_CHARS, max_lines: int = MAX_LINES) -> tupl
 
 def text_width(text: str, size: float, *, bold: bool = False) -> float:
     """The width of ``text`` set at ``size`` px, in the widest font of the stack, with margin."""
+    return _px(_units(text, bold), size)
+
+
+def _units(text: str, bold: bool) -> int:
+    """The advance of ``text`` in thousandths of an em (exact: an integer)."""
     widths = _WIDTHS[bold]
-    return size * (1 + MARGIN) * sum(widths.get(ch, _UNKNOWN) for ch in text) / 1000
+    return sum(widths.get(ch, _UNKNOWN) for ch in text)
+
+
+def _px(units: int, size: float) -> float:
+    return size * (1 + MARGIN) * units / 1000
 
 
 def fit(
@@ -167,16 +176,22 @@ def fit(
 
     Words are kept whole when they fit a line, and broken where they do not; past
     ``max_lines`` the last line ends in " …" (still within ``width``). Empty text gives one
-    empty line.
+    empty line. Widths are added up once per word, and the text is read no further than the
+    line after the last one shown.
     """
+    space = _units(" ", bold)
     lines: list[str] = []
+    used: list[int] = []  # each line's advance
     for word in _clean(text).split():
-        for piece in _pieces(word, width, size, bold):
-            joined = f"{lines[-1]} {piece}" if lines else piece
-            if lines and text_width(joined, size, bold=bold) <= width:
-                lines[-1] = joined
+        for piece, units in _pieces(word, width, size, bold):
+            if lines and _px(used[-1] + space + units, size) <= width:
+                lines[-1] = f"{lines[-1]} {piece}"
+                used[-1] += space + units
             else:
                 lines.append(piece)
+                used.append(units)
+        if len(lines) > max_lines:
+            break
     if len(lines) > max_lines:
         last = lines[max_lines - 1]
         while last and text_width(last + _ELLIPSIS, size, bold=bold) > width:
@@ -185,17 +200,21 @@ def fit(
     return tuple(lines) or ("",)
 
 
-def _pieces(word: str, width: float, size: float, bold: bool) -> list[str]:
+def _pieces(word: str, width: float, size: float, bold: bool) -> list[tuple[str, int]]:
     """The word, or its parts that each fit ``width`` (at least one character a part)."""
-    if text_width(word, size, bold=bold) <= width:
-        return [word]
-    pieces, current = [], ""
+    units = _units(word, bold)
+    if _px(units, size) <= width:
+        return [(word, units)]
+    pieces: list[tuple[str, int]] = []
+    current, current_units = "", 0
     for ch in word:
-        if current and text_width(current + ch, size, bold=bold) > width:
-            pieces.append(current)
-            current = ""
+        ch_units = _units(ch, bold)
+        if current and _px(current_units + ch_units, size) > width:
+            pieces.append((current, current_units))
+            current, current_units = "", 0
         current += ch
-    return [*pieces, current]
+        current_units += ch_units
+    return [*pieces, (current, current_units)]
 
 
 def level_label(g: nx.MultiDiGraph, level: object) -> str:
