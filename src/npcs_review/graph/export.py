@@ -409,8 +409,9 @@ def _node_colours(data: Mapping[str, Any]) -> tuple[str, str, str]:
 def to_dot(g: nx.MultiDiGraph, *, kinds: Collection[str] = ACCIMAP_KINDS) -> str:
     """Write the graph as Graphviz DOT: a cluster per band, top to bottom, wrapped labels.
 
-    Invisible anchor nodes (``__band_<id>``) chained by invisible edges keep the bands in
-    AcciMap order when Graphviz ranks them.
+    Invisible anchor nodes (``__band_<id>``), chained by invisible edges, keep the bands in
+    AcciMap order when Graphviz ranks them: every node ranks below its band's anchor and above
+    the next band's, and a link up the map (to a higher band) does not constrain the ranks.
 
     Args:
         g: the review graph.
@@ -418,7 +419,6 @@ def to_dot(g: nx.MultiDiGraph, *, kinds: Collection[str] = ACCIMAP_KINDS) -> str
     """
     labels = band_labels(g)
     members = _drawn(g, kinds)
-    drawn = {n for ns in members.values() for n in ns}
     out = [
         "digraph accimap {",
         f"  // {drawn_kinds(kinds)}",
@@ -435,24 +435,40 @@ def to_dot(g: nx.MultiDiGraph, *, kinds: Collection[str] = ACCIMAP_KINDS) -> str
             f'    label={_dq(labels[band])}; labeljust=l; style=filled; fillcolor="#f4f6f8";'
         )
         out.append(f'    {_dq("__band_" + band)} [style=invis, shape=point, label=""];')
-        for node in nodes:
-            data = g.nodes[node]
-            kind = str(data.get("kind"))
-            fill, stroke, dash = _node_colours(data)
-            style = "filled" if kind == "barrier" else "rounded,filled"
-            style += ",dashed" if dash else ""
-            font = ', fontcolor="#ffffff"' if kind == "outcome" else ""
-            label = "\n".join(wrap(node_text(data)))
-            out.append(
-                f"    {_dq(node)} [label={_dq(label)}, tooltip={_dq(describe(g, node))}, "
-                f'class={_dq(kind)}, style="{style}", fillcolor="{fill}", color="{stroke}"'
-                f"{font}];"
-            )
+        out += [_dot_node(g, node) for node in nodes]
         out.append("  }")
+    out += _dot_ranks(members)
+    band_of = {n: i for i, ns in enumerate(members.values()) for n in ns}
+    for u, v, key, data in g.edges(keys=True, data=True):
+        if str(u) in band_of and str(v) in band_of:
+            upward = band_of[str(u)] > band_of[str(v)]
+            out.append(_dot_link(str(u), str(v), key, data, upward=upward))
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def _dot_node(g: nx.MultiDiGraph, node: str) -> str:
+    data = g.nodes[node]
+    kind = str(data.get("kind"))
+    fill, stroke, dash = _node_colours(data)
+    style = "filled" if kind == "barrier" else "rounded,filled"
+    style += ",dashed" if dash else ""
+    font = ', fontcolor="#ffffff"' if kind == "outcome" else ""
+    label = "\n".join(wrap(node_text(data)))
+    return (
+        f"    {_dq(node)} [label={_dq(label)}, tooltip={_dq(describe(g, node))}, "
+        f'class={_dq(kind)}, style="{style}", fillcolor="{fill}", color="{stroke}"'
+        f"{font}];"
+    )
+
+
+def _dot_ranks(members: Mapping[str, list[str]]) -> list[str]:
+    """The invisible edges that chain the band anchors and hang each band's nodes between."""
     bands = list(members)
-    for upper, lower in itertools.pairwise(bands):
-        out.append(f"  {_dq('__band_' + upper)} -> {_dq('__band_' + lower)} [style=invis];")
-    # every node ranks below its band's anchor and above the next band's: the bands stack
+    out = [
+        f"  {_dq('__band_' + upper)} -> {_dq('__band_' + lower)} [style=invis];"
+        for upper, lower in itertools.pairwise(bands)
+    ]
     for i, (band, nodes) in enumerate(members.items()):
         if not nodes:
             continue
@@ -460,28 +476,24 @@ def to_dot(g: nx.MultiDiGraph, *, kinds: Collection[str] = ACCIMAP_KINDS) -> str
         out.append(f"  {_dq('__band_' + band)} -> {{{group}}} [style=invis];")
         if i + 1 < len(bands):
             out.append(f"  {{{group}}} -> {_dq('__band_' + bands[i + 1])} [style=invis];")
-    band_of = {n: i for i, ns in enumerate(members.values()) for n in ns}
-    for u, v, key, data in g.edges(keys=True, data=True):
-        if str(u) not in drawn or str(v) not in drawn:
-            continue
-        kind = str(data.get("kind", ""))
-        colour, dash, width = _LINK_STYLE.get(kind, _OTHER_LINK)
-        attrs = [f"color={_dq(colour)}", f"penwidth={_n(width)}", f"class={_dq(kind)}"]
-        if band_of[str(u)] > band_of[str(v)]:  # a link up the map must not pull the bands
-            attrs.append("constraint=false")
-        if dash:
-            attrs.append("style=dashed")
-        if kind not in {"contributes_to", ""}:
-            attrs.append(f"label={_dq(kind.replace('_', ' '))}")
-        tip = "\n".join(
-            f"{name}: {data[name]}" for name in ("mechanism", "strength") if data.get(name)
-        )
-        if tip:
-            attrs.append(f"tooltip={_dq(tip)}")
-        attrs.append(f"id={_dq(f'link-{key}')}")
-        out.append(f"  {_dq(u)} -> {_dq(v)} [{', '.join(attrs)}];")
-    out.append("}")
-    return "\n".join(out) + "\n"
+    return out
+
+
+def _dot_link(u: str, v: str, key: object, data: Mapping[str, Any], *, upward: bool) -> str:
+    kind = str(data.get("kind", ""))
+    colour, dash, width = _LINK_STYLE.get(kind, _OTHER_LINK)
+    attrs = [f"color={_dq(colour)}", f"penwidth={_n(width)}", f"class={_dq(kind)}"]
+    if upward:  # a link up the map must not pull the bands
+        attrs.append("constraint=false")
+    if dash:
+        attrs.append("style=dashed")
+    if kind not in {"contributes_to", ""}:
+        attrs.append(f"label={_dq(kind.replace('_', ' '))}")
+    tip = "\n".join(f"{name}: {data[name]}" for name in ("mechanism", "strength") if data.get(name))
+    if tip:
+        attrs.append(f"tooltip={_dq(tip)}")
+    attrs.append(f"id={_dq(f'link-{key}')}")
+    return f"  {_dq(u)} -> {_dq(v)} [{', '.join(attrs)}];"
 
 
 # --- Mermaid ------------------------------------------------------------------------------
@@ -567,60 +579,78 @@ def to_mermaid(g: nx.MultiDiGraph, *, kinds: Collection[str] = ACCIMAP_KINDS) ->
         out.append(f'    anchor_{band}[" "]')
         for node in nodes:
             data = g.nodes[node]
-            kind = str(data.get("kind"))
-            left, right = _MERMAID_SHAPES.get(kind, ('["', '"]'))
+            left, right = _MERMAID_SHAPES.get(str(data.get("kind")), ('["', '"]'))
             out.append(f"    {ids[node]}{left}{_mermaid_text(node_text(data))}{right}")
-            cls = kind
-            if kind == "barrier":
-                cls = f"barrier_{data.get('state')}"
-            elif kind == "event" and data.get("is_decision"):
-                cls = "decision"
-            classes[re.sub(r"[^A-Za-z0-9_]", "_", cls)].append(ids[node])
+            classes[_mermaid_class(data)].append(ids[node])
         out.append("  end")
     link_styles: dict[str, list[int]] = defaultdict(list)
-    count = 0
     band_of = {n: i for i, ns in enumerate(members.values()) for n in ns}
     for u, v, _, data in g.edges(keys=True, data=True):
-        if str(u) not in ids or str(v) not in ids:
-            continue
-        kind = str(data.get("kind", ""))
-        if band_of[str(u)] > band_of[str(v)]:  # up the map: drawn down, its label says up
-            line = _MERMAID_LINES.get(kind, "---")
-            words = _mermaid_text("↑ " + kind.replace("_", " "))
-            out.append(f'  {ids[str(v)]} {line}|"{words}"| {ids[str(u)]}')
-        else:
-            out.append(f"  {ids[str(u)]} {_MERMAID_ARROWS.get(kind, '-->')} {ids[str(v)]}")
-        link_styles[kind].append(count)
-        count += 1
-    # invisible links through an anchor per band keep every band below the one above (after
-    # the real links, so that linkStyle numbers stay those of the real ones)
-    bands = list(members)
-    for i, (band, nodes) in enumerate(members.items()):
-        group = " & ".join(ids[n] for n in nodes)
-        out.append(f"  anchor_{band} ~~~ {group}")
-        if i + 1 < len(bands):
-            out.append(f"  {group} ~~~ anchor_{bands[i + 1]}")
-    classes["band_anchor"] = [f"anchor_{band}" for band in bands]
-    styles: dict[str, tuple[str, str, str]] = {
-        **{f"barrier_{v.code}": _barrier_style(v.code) for v in codelist("barrier_state")},
-        **{k: (f, s, "") for k, (f, s) in _KIND_STYLE.items()},
-        "decision": ("#ffecb3", _KIND_STYLE["event"][1], ""),
-    }
-    for cls in sorted(classes):
-        if cls == "band_anchor":
-            out.append("  classDef band_anchor fill:none,stroke:none,color:transparent")
-            out.append(f"  class {','.join(classes[cls])} band_anchor")
-            continue
-        fill, stroke, dash = styles.get(cls, _UNKNOWN_BARRIER)
-        extra = f",stroke-dasharray:{dash}" if dash else ""
-        colour = ",color:#ffffff" if cls == "outcome" else ""
-        out.append(f"  classDef {cls} fill:{fill},stroke:{stroke}{extra}{colour}")
-        out.append(f"  class {','.join(classes[cls])} {cls}")
+        if str(u) in ids and str(v) in ids:
+            kind = str(data.get("kind", ""))
+            upward = band_of[str(u)] > band_of[str(v)]
+            out.append(_mermaid_link(ids[str(u)], ids[str(v)], kind, upward=upward))
+            link_styles[kind].append(sum(map(len, link_styles.values())))
+    out += _mermaid_anchors(members, ids)
+    out += _mermaid_classes(classes)
     for kind in sorted(link_styles):
         colour, _, width = _LINK_STYLE.get(kind, _OTHER_LINK)
         indices = ",".join(str(i) for i in link_styles[kind])
         out.append(f"  linkStyle {indices} stroke:{colour},stroke-width:{_n(width)}px")
     return "\n".join(out) + "\n"
+
+
+def _mermaid_class(data: Mapping[str, Any]) -> str:
+    kind = str(data.get("kind"))
+    if kind == "barrier":
+        kind = f"barrier_{data.get('state')}"
+    elif kind == "event" and data.get("is_decision"):
+        kind = "decision"
+    return re.sub(r"[^A-Za-z0-9_]", "_", kind)
+
+
+def _mermaid_link(u: str, v: str, kind: str, *, upward: bool) -> str:
+    """A link; one up the map is written downwards as a plain line whose label says up."""
+    if upward:
+        line = _MERMAID_LINES.get(kind, "---")
+        return f'  {v} {line}|"{_mermaid_text("↑ " + kind.replace("_", " "))}"| {u}'
+    return f"  {u} {_MERMAID_ARROWS.get(kind, '-->')} {v}"
+
+
+def _mermaid_anchors(members: Mapping[str, list[str]], ids: Mapping[str, str]) -> list[str]:
+    """Invisible links through an anchor per band keep every band below the one above.
+
+    They come after the real links, so that ``linkStyle`` numbers stay those of the real ones.
+    """
+    bands = list(members)
+    out = []
+    for i, (band, nodes) in enumerate(members.items()):
+        group = " & ".join(ids[n] for n in nodes)
+        out.append(f"  anchor_{band} ~~~ {group}")
+        if i + 1 < len(bands):
+            out.append(f"  {group} ~~~ anchor_{bands[i + 1]}")
+    anchors = ",".join(f"anchor_{band}" for band in bands)
+    return [
+        *out,
+        "  classDef band_anchor fill:none,stroke:none,color:transparent",
+        f"  class {anchors} band_anchor",
+    ]
+
+
+def _mermaid_classes(classes: Mapping[str, list[str]]) -> list[str]:
+    styles: dict[str, tuple[str, str, str]] = {
+        **{f"barrier_{v.code}": _barrier_style(v.code) for v in codelist("barrier_state")},
+        **{k: (f, s, "") for k, (f, s) in _KIND_STYLE.items()},
+        "decision": ("#ffecb3", _KIND_STYLE["event"][1], ""),
+    }
+    out = []
+    for cls in sorted(classes):
+        fill, stroke, dash = styles.get(cls, _UNKNOWN_BARRIER)
+        extra = f",stroke-dasharray:{dash}" if dash else ""
+        colour = ",color:#ffffff" if cls == "outcome" else ""
+        out.append(f"  classDef {cls} fill:{fill},stroke:{stroke}{extra}{colour}")
+        out.append(f"  class {','.join(classes[cls])} {cls}")
+    return out
 
 
 # --- GraphML ------------------------------------------------------------------------------

@@ -113,27 +113,7 @@ def describe(g: nx.MultiDiGraph, node: str) -> str:
     """Return the full description of a node, for tooltips: its text, then its kind and codes."""
     data = g.nodes[node]
     kind = str(data.get("kind", "node"))
-    facts = [f"{_KIND_LABEL.get(kind, kind.title())} {node}"]
-    if kind == "outcome":
-        facts = ["The incident"]
-        if _known(data.get("jurisdiction")):
-            facts.append(_code_label("jurisdiction", data["jurisdiction"]))
-    if kind == "factor":
-        if "factor_type" in data:
-            facts.append(_code_label("factor_type", data["factor_type"]))
-        if data.get("latent") is not None:
-            facts.append("latent" if data["latent"] else "active")
-    if kind == "event" and data.get("is_decision"):
-        facts.append("decision")
-    if kind == "barrier":
-        for list_id, field in (("barrier_type", "barrier_type"), ("barrier_state", "state")):
-            if field in data:
-                facts.append(_code_label(list_id, data[field]))
-    if "level" in data:
-        facts.append(level_label(g, data["level"]))
-    if kind == "recommendation" and "action_strength" in data:
-        facts.append(_code_label("action_strength", data["action_strength"]))
-    lines = [node_text(data), " · ".join(facts)]
+    lines = [node_text(data), " · ".join(_facts(g, node, kind, data))]
     if kind == "event" and data.get("actor_roles"):
         lines.append("Who: " + ", ".join(str(r) for r in data["actor_roles"]))
     if kind == "event" and data.get("local_rationality"):
@@ -141,6 +121,34 @@ def describe(g: nx.MultiDiGraph, node: str) -> str:
     if kind == "factor" and data.get("duty"):
         lines.append("Duty: " + _clean(data["duty"]))
     return "\n".join(line for line in lines if line)
+
+
+# per kind, the coded fields a tooltip names after the kind: (code list, field)
+_CODED_FACTS = {
+    "outcome": (("jurisdiction", "jurisdiction"),),
+    "factor": (("factor_type", "factor_type"),),
+    "barrier": (("barrier_type", "barrier_type"), ("barrier_state", "state")),
+}
+
+
+def _facts(g: nx.MultiDiGraph, node: str, kind: str, data: Mapping[str, Any]) -> list[str]:
+    """The tooltip's second line: the kind and id, the codes, the level, the strength."""
+    facts = (
+        ["The incident"] if kind == "outcome" else [f"{_KIND_LABEL.get(kind, kind.title())} {node}"]
+    )
+    for list_id, field in _CODED_FACTS.get(kind, ()):
+        present = _known(data.get(field)) if kind == "outcome" else field in data
+        if present:
+            facts.append(_code_label(list_id, data[field]))
+    if kind == "factor" and data.get("latent") is not None:
+        facts.append("latent" if data["latent"] else "active")
+    if kind == "event" and data.get("is_decision"):
+        facts.append("decision")
+    if "level" in data:
+        facts.append(level_label(g, data["level"]))
+    if kind == "recommendation" and "action_strength" in data:
+        facts.append(_code_label("action_strength", data["action_strength"]))
+    return facts
 
 
 def wrap(text: str, width: int = WRAP_CHARS, max_lines: int = MAX_LINES) -> tuple[str, ...]:
