@@ -7,7 +7,7 @@ default sans-serif of most Linux systems) and Liberation Sans (metric-compatible
 Helvetica, the next ones). This module reads those widths from the font files and writes the
 table; ``tests/test_label_fit.py`` checks the table against the fonts where they are installed.
 
-    python -m tests.fonts > src/npcs_review/graph/_glyphs.py && ruff format src/npcs_review/graph/_glyphs.py
+    python -m tests.fonts > src/npcs_review/graph/_glyphs.py   # then `ruff format` the file
 """
 
 from __future__ import annotations
