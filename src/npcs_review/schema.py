@@ -30,6 +30,8 @@ from npcs_review.definitions import (
 from npcs_review.models import MISSING, SCHEMA_VERSION, Case
 from npcs_review.models._types import DATE_PATTERNS
 from npcs_review.models.outputs import ClassificationOutput, LintOutput
+from npcs_review.models.shared import shared_records_model
+from npcs_review.share.agreements import AgreementFile
 from npcs_review.share.dataset import CoreDataSetFile, TableFile
 
 __all__ = [
@@ -94,6 +96,21 @@ DOCUMENTS: dict[str, tuple[type[BaseModel], str, str, str]] = {
         _DEFINITIONS_SCHEMA,
         "npcs_review indicator file",
         "A derived indicator computed from a case.",
+    ),
+    "shared_records": (
+        shared_records_model(),
+        "0.1",
+        "npcs_review shared records",
+        "A submission's rows, table by table, as JSON: the core data set tables that "
+        "`npcs-review share` writes as Parquet or CSV, with the same columns and constraints "
+        "(generated from definitions/core_data_set; a column the agreement withholds is absent).",
+    ),
+    "sharing_agreement": (
+        AgreementFile,
+        _DEFINITIONS_SCHEMA,
+        "npcs_review sharing agreement file",
+        "A data-sharing agreement (definitions/sharing/ or a jurisdiction's overlay): the "
+        "detail level of each core data set element, narrative, small-cell threshold, dates.",
     ),
     "core_data_set": (
         CoreDataSetFile,

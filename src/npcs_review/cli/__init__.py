@@ -7,7 +7,17 @@ from __future__ import annotations
 
 import typer
 
-from npcs_review.cli import classify, definitions, graph, lint, schema, summary, validate
+from npcs_review.cli import (
+    classify,
+    definitions,
+    graph,
+    lint,
+    pool,
+    schema,
+    share,
+    summary,
+    validate,
+)
 
 app = typer.Typer(
     name="npcs-review",
@@ -27,6 +37,8 @@ app.add_typer(definitions.app, name="definitions")
 app.add_typer(schema.app, name="schema")
 app.add_typer(graph.app, name="graph")
 app.command("migrate")(schema.migrate)
+app.add_typer(share.app, name="share")
+app.add_typer(pool.app, name="pool")
 
 
 def main() -> None:

@@ -25,11 +25,9 @@ from npcs_review.models import MISSING, Case
 from npcs_review.models._types import date_bounds
 from npcs_review.registry import Registry
 from npcs_review.share.dataset import Column, CoreDataSet, Element, Table
-from npcs_review.share.ladders import LADDERS, Convert
+from npcs_review.share.ladders import EMPTY_LIST, LADDERS, Convert
 
 __all__ = ["DERIVATIONS", "ROW_SOURCES", "CaseContext", "Plan", "TablePlan", "compile_plan"]
-
-_ABSENT = object()
 
 
 @attrs.define
@@ -107,7 +105,8 @@ def _ids(items: Iterable[Any]) -> dict[str, int]:
 
 
 def _joined(numbers: Iterable[int]) -> str:
-    return ";".join(str(n) for n in sorted(numbers))
+    """Numbers joined by ';' in order, or ``none`` (an empty string would read as missing)."""
+    return ";".join(str(n) for n in sorted(numbers)) or EMPTY_LIST
 
 
 Derivation = Callable[[CaseContext, Any, int, Mapping[str, Any]], Any]

@@ -19,6 +19,9 @@ from npcs_review.codelists import codelist
 from npcs_review.models import MISSING, Age
 from npcs_review.share.dataset import Band, Element
 
+#: What a shared list with no items reads as (CSV cannot tell an empty string from missing).
+EMPTY_LIST = "none"
+
 __all__ = ["LADDERS", "band_of", "date_parts", "days_between"]
 
 DAYS_PER_MONTH = 30.4375
@@ -138,7 +141,7 @@ def _value(raw: Any, element: Element, incident: date | None) -> Parts:
     if element.multiple:
         if isinstance(raw, list) and element.codelist is not None:
             order = codelist(element.codelist)
-            return {"value": ";".join(sorted(set(raw), key=order.rank))}
+            return {"value": ";".join(sorted(set(raw), key=order.rank)) or EMPTY_LIST}
         return {"value": raw if isinstance(raw, str) else None}
     if kind == "string":
         return {"value": raw if isinstance(raw, str) else None if raw is None else str(raw)}

@@ -1,0 +1,1 @@
+"""The pooled partnership database: layout, add, list, remove."""

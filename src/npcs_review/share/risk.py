@@ -1,0 +1,131 @@
+"""Re-identification risk: k-anonymity over the quasi-identifiers a submission shares.
+
+Each case's *equivalence class* is the tuple of the values it shares for the quasi-identifier
+elements (age, sex, race and ethnicity, geography, incident date: what news of a death could
+reveal). A class smaller than the agreement's small-cell threshold k singles out fewer than k
+children (Sweeney 2002, k-anonymity). Local suppression blanks one quasi-identifier at a time,
+in the core data set's order, for the cases of classes still smaller than k, until none is (or
+none is left to blank). It works on the class counts, never on the cases, so memory is bounded
+by the number of distinct classes; the submission's tables are then rewritten in one pass.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+__all__ = ["SUPPRESSED", "RiskReport", "assess", "suppress"]
+
+#: Stands for a blanked value while counting (it matches nothing but itself).
+SUPPRESSED = "*"
+#: The most small classes a report lists (the count of the others is given).
+MAX_LISTED = 1000
+
+Cls = tuple[Any, ...]
+
+
+@attrs.frozen
+class RiskReport:
+    """The k-anonymity of one submission."""
+
+    k: int
+    quasi_identifiers: tuple[tuple[str, tuple[str, ...]], ...]
+    """(element, the columns shared for it), in order."""
+    records: int
+    classes: int
+    smallest_class: int | None
+    small_classes: tuple[tuple[Cls, int], ...]
+    """The classes smaller than k with their sizes (at most :data:`MAX_LISTED`)."""
+    small_class_count: int
+    records_in_small_classes: int
+    suppressed: Mapping[str, int] = attrs.field(factory=dict)
+    """After local suppression: values blanked per element."""
+
+    @property
+    def k_anonymous(self) -> bool:
+        """True when every class holds at least k cases."""
+        return self.small_class_count == 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping with a stable order."""
+        columns = [c for _, cols in self.quasi_identifiers for c in cols]
+        return {
+            "k": self.k,
+            "k_anonymous": self.k_anonymous,
+            "quasi_identifiers": [
+                {"element": e, "columns": list(cols)} for e, cols in self.quasi_identifiers
+            ],
+            "records": self.records,
+            "classes": self.classes,
+            "smallest_class": self.smallest_class,
+            "small_classes": self.small_class_count,
+            "records_in_small_classes": self.records_in_small_classes,
+            "small_classes_listed": [
+                {"size": size, "values": dict(zip(columns, _shown(cls), strict=True))}
+                for cls, size in self.small_classes
+            ],
+            "local_suppression": dict(sorted(self.suppressed.items())) or None,
+        }
+
+
+def _shown(cls: Cls) -> list[Any]:
+    return [v if v is None or isinstance(v, str | int | float | bool) else str(v) for v in cls]
+
+
+def assess(
+    counts: Mapping[Cls, int],
+    k: int,
+    quasi_identifiers: Sequence[tuple[str, tuple[str, ...]]],
+    suppressed: Mapping[str, int] | None = None,
+) -> RiskReport:
+    """The risk report for class ``counts`` (class → number of cases) at threshold ``k``."""
+    small = sorted(
+        ((c, n) for c, n in counts.items() if n < k), key=lambda cn: (cn[1], repr(cn[0]))
+    )
+    return RiskReport(
+        k,
+        tuple((e, tuple(cols)) for e, cols in quasi_identifiers),
+        sum(counts.values()),
+        len(counts),
+        min(counts.values()) if counts else None,
+        tuple(small[:MAX_LISTED]),
+        len(small),
+        sum(n for _, n in small),
+        dict(suppressed or {}),
+    )
+
+
+def suppress(
+    counts: Mapping[Cls, int], k: int, groups: Sequence[tuple[int, ...]]
+) -> tuple[dict[Cls, Cls], Counter[Cls]]:
+    """Greedy local suppression on class counts.
+
+    Args:
+        counts: class → number of cases.
+        k: the threshold.
+        groups: for each quasi-identifier element, in suppression order, the positions of its
+            columns in a class tuple (an element is blanked as a whole).
+
+    Returns:
+        The class each original class becomes (with :data:`SUPPRESSED` where blanked), and the
+        counts after suppression.
+    """
+    mapping = {c: c for c in counts}
+    current: Counter[Cls] = Counter(counts)
+    for positions in groups:
+        small = {c for c, n in current.items() if n < k}
+        if not small:
+            break
+        for original, now in mapping.items():
+            if now in small:
+                blanked = list(now)
+                for p in positions:
+                    blanked[p] = SUPPRESSED
+                mapping[original] = tuple(blanked)
+        current = Counter()
+        for original, n in counts.items():
+            current[mapping[original]] += n
+    return mapping, current
