@@ -21,6 +21,7 @@ from typing import Annotated, Literal
 import attrs
 from pydantic import BaseModel, ConfigDict, Field
 
+from npcs_review._definition_file import read_definition_file
 from npcs_review._resources import definitions_root
 from npcs_review.codelists import codelists
 from npcs_review.definitions import Citation
@@ -162,12 +163,8 @@ def _files(root: Traversable | Path) -> list[Traversable]:
 def _read(
     entry: Traversable, file: str, problems: list[Problem], *, trusted: bool
 ) -> AgreementFile | None:
-    from npcs_review.registry import _read as read_definition  # noqa: PLC0415 - one reader
-
     before = len(problems)
-    model: AgreementFile | None = read_definition(
-        entry, file, AgreementFile, problems, trusted=trusted
-    )
+    model = read_definition_file(entry.read_bytes(), file, AgreementFile, problems, trusted=trusted)
     for i in range(before, len(problems)):  # the shared reader's codes, ours for agreements
         problems[i] = attrs.evolve(problems[i], code="NPR-P310")
     if model is not None and model.id != entry.name.removesuffix(".yaml"):

@@ -83,6 +83,9 @@ class Cite(_Strict):
     """Id of a document in the core data set's ``sources``."""
     section: str | None = None
     """The field, item or section (e.g. ``ChAge (child age)``)."""
+    verified: Literal["primary", "mirror", "secondary"] = "secondary"
+    """How the field name was checked: in the standard itself, a verbatim mirror, or only a
+    secondary source (a public mapping of the standard)."""
 
 
 class ElementSource(_Strict):
@@ -655,6 +658,7 @@ def _compile(
                     document=sources[c.source].document,
                     section=c.section,
                     url=sources[c.source].url,
+                    verified=c.verified,
                 )
                 for c in model.cites
             ),

@@ -17,10 +17,8 @@ import attrs
 from pydantic import BaseModel
 
 from npcs_review._pointer import split
-from npcs_review.definitions import Count
 from npcs_review.engine.classify import CaseEvaluator
-from npcs_review.engine.criteria import Criterion as Node
-from npcs_review.engine.criteria import compile_expression
+from npcs_review.engine.criteria import Criterion, compile_criteria
 from npcs_review.models import MISSING, Case
 from npcs_review.models._types import date_bounds
 from npcs_review.registry import Registry
@@ -49,9 +47,9 @@ class CaseContext:
         self.incident_day = self.span[0] if self.span and self.span[0] == self.span[1] else None
         self.evaluator = CaseEvaluator(self.case, self.registry)
 
-    def evaluate(self, node: Node, params: Mapping[str, Any]) -> Any:
+    def evaluate(self, criterion: Criterion) -> Any:
         """Evaluate compiled criteria on the case (indicators computed once and shared)."""
-        return self.evaluator.criteria(node, params).value
+        return self.evaluator.criteria(criterion).value
 
     def classifications(self) -> list[dict[str, Any]]:
         """The decisions under the national set and the jurisdiction's profile, as rows."""
@@ -190,19 +188,17 @@ def _history_summary(ctx: CaseContext, table: Table) -> Sequence[Any]:
     rows = []
     for event_type in sorted({e.type for e in ctx.case.history}, key=_history_rank):
         compiled = nodes[event_type]
-        definite, possible = ctx.evaluate(compiled["before"], {})
+        definite, possible = ctx.evaluate(compiled["before"])
         row: dict[str, Any] = {
             "event_type": event_type,
             "before": definite,
             "uncertain": possible - definite,
-            "about_child": _definite(ctx.evaluate(compiled["about_child"], {})),
-            "open_at_incident": (
-                ctx.evaluate(compiled["open"], {}) if "open" in compiled else None
-            ),
+            "about_child": _definite(ctx.evaluate(compiled["about_child"])),
+            "open_at_incident": (ctx.evaluate(compiled["open"]) if "open" in compiled else None),
             "since_most_recent": _since_most_recent(ctx, event_type),
         }
         for name in table.parameters.get("windows", {}):
-            row[name] = _definite(ctx.evaluate(compiled[name], {}))
+            row[name] = _definite(ctx.evaluate(compiled[name]))
         rows.append(row)
     return rows
 
@@ -217,10 +213,10 @@ def _history_rank(code: str) -> int:
     return codelist("history_event_type").rank(code)
 
 
-_SUMMARY_CACHE: dict[int, dict[str, dict[str, Node]]] = {}
+_SUMMARY_CACHE: dict[int, dict[str, dict[str, Criterion]]] = {}
 
 
-def _summary_nodes(table: Table) -> dict[str, dict[str, Node]]:
+def _summary_nodes(table: Table) -> dict[str, dict[str, Criterion]]:
     """The compiled counts for each event type (compiled once per table)."""
     cached = _SUMMARY_CACHE.get(id(table))
     if cached is not None:
@@ -229,40 +225,27 @@ def _summary_nodes(table: Table) -> dict[str, dict[str, Node]]:
 
     windows: Mapping[str, int] = table.parameters.get("windows", {})
     spans = set(table.parameters.get("span_types", ()))
-    out: dict[str, dict[str, Node]] = {}
+    out: dict[str, dict[str, Criterion]] = {}
     for code in codelist("history_event_type").codes:
         of_type = {"fact": "./type", "equals": code}
         ever = {"months_before": None}  # any time before the incident day
         nodes = {
-            "before": compile_expression(
-                Count.model_validate({"count": "/history", "where": of_type, "window": ever})
-            ),
-            "about_child": compile_expression(
-                Count.model_validate(
-                    {
-                        "count": "/history",
-                        "where": {"all": [of_type, {"fact": "./subjects", "contains": "child"}]},
-                        "window": ever,
-                    }
-                )
+            "before": compile_criteria({"count": "/history", "where": of_type, "window": ever}),
+            "about_child": compile_criteria(
+                {
+                    "count": "/history",
+                    "where": {"all": [of_type, {"fact": "./subjects", "contains": "child"}]},
+                    "window": ever,
+                }
             ),
         }
         for name, months in windows.items():
-            nodes[name] = compile_expression(
-                Count.model_validate(
-                    {"count": "/history", "where": of_type, "window": {"months_before": months}}
-                )
+            nodes[name] = compile_criteria(
+                {"count": "/history", "where": of_type, "window": {"months_before": months}}
             )
         if code in spans:
-            nodes["open"] = compile_expression(
-                Count.model_validate(
-                    {
-                        "count": "/history",
-                        "where": of_type,
-                        "window": {"at_incident": True},
-                        "gte": 1,
-                    }
-                )
+            nodes["open"] = compile_criteria(
+                {"count": "/history", "where": of_type, "window": {"at_incident": True}, "gte": 1}
             )
         out[code] = nodes
     _SUMMARY_CACHE[id(table)] = out
@@ -366,11 +349,10 @@ def _indicator_reader(element: Element) -> Callable[[CaseContext, Any, int], Any
     from npcs_review.registry import default_registry  # noqa: PLC0415
 
     indicator = default_registry().indicators[element.source]
-    params = {**indicator.parameters, **element.parameters}
-    node = indicator.expression
+    params = {**indicator.defaults, **element.parameters}
 
     def read(ctx: CaseContext, row: Any, index: int) -> Any:
-        value = ctx.evaluate(node, params)
+        value = ctx.evaluator.indicator(indicator, params).value
         if isinstance(value, tuple):  # a count: (definite, possible), settled only if equal
             return value[0] if value[0] == value[1] else None
         return value
