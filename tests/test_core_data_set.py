@@ -161,3 +161,55 @@ def test_core_data_set_files_pass_their_exported_schemas() -> None:
         data, _, problems = read_yaml(path.read_bytes(), file=str(path))
         assert problems == []
         jsonschema.Draft202012Validator(schemas[name]).validate(data)
+
+
+def test_history_summary_counts_agree_with_the_engine() -> None:
+    """On generated cases, every agency-history count equals the engine's own count criteria."""
+    from generate import iter_cases  # noqa: PLC0415
+    from npcs_review.engine.classify import CaseEvaluator  # noqa: PLC0415
+    from npcs_review.engine.criteria import compile_criteria  # noqa: PLC0415
+
+    table = CORE.tables["agency_history"]
+    windows = table.parameters["windows"]
+    registry = default_registry()
+    plan = compile_plan(CORE, finest_levels(CORE))
+    checked = 0
+    for data in iter_cases(150, seed=11):
+        result = parse_case(json.dumps(data).encode())
+        assert result.case is not None
+        ctx = CaseContext(result.case, registry, Pseudonymizer(b"k" * 32, "us_ky"))
+        evaluator = CaseEvaluator(result.case, registry)
+        for row in plan.extract(ctx)["agency_history"]:
+            of_type = {"fact": "./type", "equals": row["event_type"]}
+
+            def count(
+                extra: dict[str, Any],
+                window: dict[str, Any],
+                of: Any = of_type,
+                evaluator: CaseEvaluator = evaluator,
+            ) -> Any:
+                where = {"all": [of, extra]} if extra else of
+                criterion = compile_criteria(
+                    {"count": "/history", "where": where, "window": window}
+                )
+                return evaluator.criteria(criterion).value
+
+            definite, possible = count({}, {"months_before": None})
+            assert row["events_before_incident"] == definite
+            assert row["events_date_uncertain"] == possible - definite
+            child = {"fact": "./subjects", "contains": "child"}
+            assert row["events_about_child"] == count(child, {"months_before": None})[0]
+            for name, months in windows.items():
+                assert row[f"events_{name}"] == count({}, {"months_before": months})[0]
+            if row["event_type"] in table.parameters["span_types"]:
+                criterion = compile_criteria(
+                    {
+                        "count": "/history",
+                        "where": of_type,
+                        "window": {"at_incident": True},
+                        "gte": 1,
+                    }
+                )
+                assert row["open_at_incident"] == evaluator.criteria(criterion).value
+            checked += 1
+    assert checked > 300

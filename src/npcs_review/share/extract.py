@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from npcs_review._pointer import split
 from npcs_review.engine.classify import CaseEvaluator
-from npcs_review.engine.criteria import Criterion, compile_criteria
+from npcs_review.engine.criteria import _months_before
 from npcs_review.models import MISSING, Case
 from npcs_review.models._types import date_bounds
 from npcs_review.registry import Registry
@@ -38,6 +38,7 @@ class CaseContext:
     incident_day: date | None = attrs.field(init=False)
     span: tuple[date, date] | None = attrs.field(init=False)
     evaluator: CaseEvaluator = attrs.field(init=False)
+    case_pseudonym: str = attrs.field(init=False)
     _classifications: list[dict[str, Any]] | None = attrs.field(default=None, init=False)
     _profile_review: str | None = attrs.field(default=None, init=False)
 
@@ -46,10 +47,7 @@ class CaseContext:
         self.span = None if raw in MISSING else date_bounds(str(raw))
         self.incident_day = self.span[0] if self.span and self.span[0] == self.span[1] else None
         self.evaluator = CaseEvaluator(self.case, self.registry)
-
-    def evaluate(self, criterion: Criterion) -> Any:
-        """Evaluate compiled criteria on the case (indicators computed once and shared)."""
-        return self.evaluator.criteria(criterion).value
+        self.case_pseudonym = self.pseudonym("case", self.case.case.case_id)
 
     def classifications(self) -> list[dict[str, Any]]:
         """The decisions under the national set and the jurisdiction's profile, as rows."""
@@ -161,7 +159,7 @@ def _team_size(ctx: CaseContext, row: Any, index: int, params: Mapping[str, Any]
 
 #: The named derivations elements may use (``source: {derived: name}``).
 DERIVATIONS: Mapping[str, Derivation] = {
-    "case_pseudonym": lambda ctx, row, index, params: ctx.pseudonym("case", ctx.case.case.case_id),
+    "case_pseudonym": lambda ctx, row, index, params: ctx.case_pseudonym,
     "index": lambda ctx, row, index, params: index,
     "geography": _geography,
     "race_ethnicity": _race_ethnicity,
@@ -181,75 +179,84 @@ RowSource = Callable[[CaseContext, Table], Sequence[Any]]
 
 
 def _history_summary(ctx: CaseContext, table: Table) -> Sequence[Any]:
-    """One row per kind of history event: counts before the incident, in windows, and more."""
-    nodes = _summary_nodes(table)
-    if not ctx.case.history:
+    """One row per kind of history event: counts before the incident, in windows, and more.
+
+    Counts follow the criteria engine's windows (an event counts when its dates settle it:
+    strictly before the incident day, and on or after the day N months before it); events that
+    could fall either side are counted apart. The test suite checks these counts against the
+    engine's own ``count`` criteria.
+    """
+    history = ctx.case.history
+    if not history:
         return []
-    rows = []
-    for event_type in sorted({e.type for e in ctx.case.history}, key=_history_rank):
-        compiled = nodes[event_type]
-        definite, possible = ctx.evaluate(compiled["before"])
-        row: dict[str, Any] = {
-            "event_type": event_type,
-            "before": definite,
-            "uncertain": possible - definite,
-            "about_child": _definite(ctx.evaluate(compiled["about_child"])),
-            "open_at_incident": (ctx.evaluate(compiled["open"]) if "open" in compiled else None),
-            "since_most_recent": _since_most_recent(ctx, event_type),
-        }
-        for name in table.parameters.get("windows", {}):
-            row[name] = _definite(ctx.evaluate(compiled[name]))
-        rows.append(row)
-    return rows
+    windows: Mapping[str, int] = table.parameters.get("windows", {})
+    spans = frozenset(table.parameters.get("span_types", ()))
+    inc = ctx.span
+    rows: dict[str, dict[str, Any]] = {}
+    for event in history:
+        row = rows.get(event.type)
+        if row is None:
+            row = rows[event.type] = {
+                "event_type": event.type,
+                "before": 0,
+                "uncertain": 0,
+                "about_child": 0,
+                **dict.fromkeys(windows, 0),
+                "open_at_incident": False if event.type in spans else None,
+            }
+        start = None if event.date in MISSING else date_bounds(str(event.date))
+        if event.type in spans:
+            row["open_at_incident"] = _any(row["open_at_incident"], _under_way(event, start, inc))
+        if inc is None or start is None:
+            row["uncertain"] += 1
+            continue
+        if start[0] >= inc[1]:
+            continue  # on the incident day or after it
+        if start[1] >= inc[0]:
+            row["uncertain"] += 1  # could fall either side
+            continue
+        row["before"] += 1
+        row["about_child"] += "child" in event.subjects
+        for name, months in windows.items():
+            row[name] += start[0] >= _months_before(inc[1], months)
+    out = []
+    for event_type in sorted(rows, key=_history_rank):
+        row = rows[event_type]
+        row["since_most_recent"] = _since_most_recent(ctx, event_type)
+        out.append(row)
+    return out
 
 
-def _definite(counted: tuple[int, int]) -> int:
-    return counted[0]
+def _any(so_far: bool | None, this: bool | None) -> bool | None:
+    """Three-valued "any": true if one is, false only if all are false."""
+    if so_far is True or this is True:
+        return True
+    return None if so_far is None or this is None else False
+
+
+def _under_way(event: Any, start: tuple[date, date] | None, inc: Any) -> bool | None:
+    """Whether an event was under way on the incident day (no end date: still open)."""
+    if inc is None or start is None:
+        return None
+    began = True if start[1] <= inc[0] else (False if start[0] > inc[1] else None)
+    if began is False:
+        return False
+    if event.end_date is None:
+        ongoing: bool | None = True
+    elif event.end_date in MISSING:
+        ongoing = None
+    else:
+        end = date_bounds(str(event.end_date))
+        ongoing = True if end[0] >= inc[1] else (False if end[1] < inc[0] else None)
+    if ongoing is False:
+        return False
+    return True if began and ongoing else None
 
 
 def _history_rank(code: str) -> int:
     from npcs_review.codelists import codelist  # noqa: PLC0415
 
     return codelist("history_event_type").rank(code)
-
-
-_SUMMARY_CACHE: dict[int, dict[str, dict[str, Criterion]]] = {}
-
-
-def _summary_nodes(table: Table) -> dict[str, dict[str, Criterion]]:
-    """The compiled counts for each event type (compiled once per table)."""
-    cached = _SUMMARY_CACHE.get(id(table))
-    if cached is not None:
-        return cached
-    from npcs_review.codelists import codelist  # noqa: PLC0415
-
-    windows: Mapping[str, int] = table.parameters.get("windows", {})
-    spans = set(table.parameters.get("span_types", ()))
-    out: dict[str, dict[str, Criterion]] = {}
-    for code in codelist("history_event_type").codes:
-        of_type = {"fact": "./type", "equals": code}
-        ever = {"months_before": None}  # any time before the incident day
-        nodes = {
-            "before": compile_criteria({"count": "/history", "where": of_type, "window": ever}),
-            "about_child": compile_criteria(
-                {
-                    "count": "/history",
-                    "where": {"all": [of_type, {"fact": "./subjects", "contains": "child"}]},
-                    "window": ever,
-                }
-            ),
-        }
-        for name, months in windows.items():
-            nodes[name] = compile_criteria(
-                {"count": "/history", "where": of_type, "window": {"months_before": months}}
-            )
-        if code in spans:
-            nodes["open"] = compile_criteria(
-                {"count": "/history", "where": of_type, "window": {"at_incident": True}, "gte": 1}
-            )
-        out[code] = nodes
-    _SUMMARY_CACHE[id(table)] = out
-    return out
 
 
 def _since_most_recent(ctx: CaseContext, event_type: str) -> int | None:

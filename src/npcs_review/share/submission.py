@@ -51,7 +51,7 @@ DATAPACKAGE = "datapackage.json"
 WITHHOLDING = "withholding.json"
 RISK = "risk.json"
 #: Rows buffered per table before they are written (one Parquet row group).
-BATCH_ROWS = 20_000
+BATCH_ROWS = 5_000
 #: The most left-out cases and withheld texts a result keeps in detail (the rest are counted).
 MAX_DETAILED = 10_000
 MEDIA = {"parquet": "application/vnd.apache.parquet", "csv": "text/csv"}
