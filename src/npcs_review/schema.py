@@ -257,7 +257,12 @@ def _portable(schema: dict[str, Any]) -> dict[str, Any]:
             if "enum" in other:
                 merged["enum"] = [*other["enum"], None]
             return merged
-        if target in nullable_refs and target not in plain_refs and len(other) == 1:
+        if (
+            target in nullable_refs
+            and target not in plain_refs
+            and len(other) == 1
+            and defs.get(target, {}).get("type") == "object"
+        ):
             return {"$ref": ref, **rest}  # the definition itself admits null (below)
         if isinstance(other.get("oneOf"), list) and len(other) == 1:
             return {"oneOf": [*other["oneOf"], {"type": "null"}], **rest}
