@@ -16,6 +16,13 @@ from npcs_review.render.definitions import CATALOG_FORMATS, DIFF_FORMATS
 from npcs_review.render.formats import Format, FormatTable
 from npcs_review.render.graph import ANALYSIS_FORMATS, COMBINED_FORMATS, DRAWING_FORMATS
 from npcs_review.render.lint import LINT_FORMATS
+from npcs_review.render.share import (
+    CHECK_FORMATS,
+    POOL_ADD_FORMATS,
+    POOL_LIST_FORMATS,
+    POOL_REMOVE_FORMATS,
+    SHARE_FORMATS,
+)
 from npcs_review.render.validation import VALIDATION_FORMATS
 from tests.conftest import EXAMPLES
 
@@ -78,6 +85,15 @@ COMMANDS: list[tuple[list[str], FormatTable[Any]]] = [
     (["graph", "combine", GRAPH_CASE], COMBINED_FORMATS),
     (["definitions", "list"], CATALOG_FORMATS),
     (["definitions", "diff", "us_ky", "us_tx"], DIFF_FORMATS),
+    # share and pool on inputs that are refused (a clear message, exit 1): the formats parse
+    (
+        ["share", GRAPH_CASE, "-a", "example_us_pa", "-k", "no.key", "--period", "2025", "-o", "x"],
+        SHARE_FORMATS,
+    ),
+    (["share", "check", str(EXAMPLES)], CHECK_FORMATS),
+    (["pool", "add", str(EXAMPLES), "--db", "no-such.duckdb"], POOL_ADD_FORMATS),
+    (["pool", "list", "--db", "no-such.duckdb"], POOL_LIST_FORMATS),
+    (["pool", "remove", "sub-0", "--db", "no-such.duckdb"], POOL_REMOVE_FORMATS),
 ]
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from npcs_review.cli._console import format_option, library_errors
+from npcs_review.cli._console import emit, format_option, library_errors, output_option
 from npcs_review.render.share import POOL_ADD_FORMATS, POOL_LIST_FORMATS, POOL_REMOVE_FORMATS
 
 __all__ = ["app"]
@@ -45,6 +45,7 @@ def add(
     fmt: Annotated[str, format_option(POOL_ADD_FORMATS, "Output as text or JSON.")] = (
         POOL_ADD_FORMATS.default
     ),
+    output: Annotated[Path | None, output_option()] = None,
 ) -> None:
     """Check each submission, then load it in one transaction (a bad one changes nothing).
 
@@ -54,10 +55,12 @@ def add(
     from npcs_review.pool.database import default_database, pool_add  # noqa: PLC0415
 
     database = db or default_database(folders[0])
+    texts = []
     for folder in folders:
         with library_errors():
             result = pool_add(folder, database, overlays=overlay or [])
-        typer.echo(POOL_ADD_FORMATS.render(result, fmt), nl=False)
+        texts.append(POOL_ADD_FORMATS.render(result, fmt))
+    emit("".join(texts), output, inputs=[*folders, database])
 
 
 @app.command("list")
@@ -66,13 +69,14 @@ def list_(
     fmt: Annotated[str, format_option(POOL_LIST_FORMATS, "Output as text or JSON.")] = (
         POOL_LIST_FORMATS.default
     ),
+    output: Annotated[Path | None, output_option()] = None,
 ) -> None:
     """List every submission: jurisdiction, period, status, cases, agreement and versions."""
     from npcs_review.pool.database import pool_list  # noqa: PLC0415
 
     with library_errors():
         records = pool_list(db)
-    typer.echo(POOL_LIST_FORMATS.render(records, fmt), nl=False)
+    emit(POOL_LIST_FORMATS.render(records, fmt), output, inputs=[db])
 
 
 @app.command("remove")
@@ -84,10 +88,11 @@ def remove(
     fmt: Annotated[str, format_option(POOL_REMOVE_FORMATS, "Output as text or JSON.")] = (
         POOL_REMOVE_FORMATS.default
     ),
+    output: Annotated[Path | None, output_option()] = None,
 ) -> None:
     """Take a submission's rows out of the pool; it stays in the history as removed."""
     from npcs_review.pool.database import pool_remove  # noqa: PLC0415
 
     with library_errors():
         result = pool_remove(submission, db)
-    typer.echo(POOL_REMOVE_FORMATS.render(result, fmt), nl=False)
+    emit(POOL_REMOVE_FORMATS.render(result, fmt), output, inputs=[db])

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from npcs_review.cli._console import FAILED, format_option, library_errors
+from npcs_review.cli._console import FAILED, emit, format_option, library_errors, output_option
 from npcs_review.render.share import CHECK_FORMATS, SHARE_FORMATS
 
 __all__ = ["app"]
@@ -134,6 +134,8 @@ def cases(
 ) -> None:
     """Write one submission: the cases' core data set under the agreement, pseudonymized.
 
+    -o names the submission folder; what was shared, left out and withheld is printed.
+
     A case that fails validation, belongs to another jurisdiction or repeats another is
     reported and left out (exit code 1); free text that trips the identifier check is withheld
     and logged, and the rest of its case is shared.
@@ -185,6 +187,7 @@ def check(
     fmt: Annotated[str, format_option(CHECK_FORMATS, "Output as text or JSON.")] = (
         CHECK_FORMATS.default
     ),
+    output: Annotated[Path | None, output_option()] = None,
 ) -> None:
     """Verify a submission as the partnership does on receipt (exit code 1 if it fails).
 
@@ -194,6 +197,6 @@ def check(
     from npcs_review.share.check import check_submission  # noqa: PLC0415
 
     result = check_submission(folder, overlay or [])
-    typer.echo(CHECK_FORMATS.render(result, fmt), nl=False)
+    emit(CHECK_FORMATS.render(result, fmt), output, inputs=[folder])
     if not result.ok:
         raise typer.Exit(FAILED)
