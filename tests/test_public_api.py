@@ -103,6 +103,7 @@ def test_lint_page_is_generated_from_the_rules() -> None:
     page = (ROOT / "docs" / "lint.md").read_text(encoding="utf-8")
     assert page == lint_reference(), "run `make docs`"
     for r in RULES.values():
-        assert f"| {r.code} | {r.slug} | {r.severity} |" in page
+        # each row starts with the anchor SARIF's helpUri points at (lint.md#npr-l101)
+        assert f'| <a id="{r.code.lower()}"></a>{r.code} | {r.slug} | {r.severity} |' in page
         assert r.rewrite.replace("|", "\\|") in page
         assert r.description, r.code

@@ -47,6 +47,7 @@ __all__ = [
     "parse_case",
     "pointer_positions",
     "read_yaml",
+    "source_text",
     "write_text_atomic",
 ]
 
@@ -237,6 +238,17 @@ def read_yaml(
     except _NotYamlError as exc:
         return None, {}, [exc.problem]
     return parsed, locate.resolve_positions(), []
+
+
+def source_text(path: str | os.PathLike[str]) -> str | None:
+    """The text of a UTF-8 file as the positions count it (without a byte-order mark).
+
+    ``None`` when it is not UTF-8 (positions are a courtesy).
+    """
+    try:
+        return Path(path).read_bytes().removeprefix(codecs.BOM_UTF8).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def pointer_positions(path: str | os.PathLike[str]) -> dict[str, tuple[int, int]]:

@@ -44,10 +44,18 @@ def lint(
     output: Annotated[
         Path | None, output_option("Write the report to a file instead of standard output.")
     ] = None,
+    base: Annotated[
+        Path | None,
+        typer.Option(
+            help="SARIF: file locations relative to this folder (default: the current one), "
+            "as GitHub code scanning expects.",
+            file_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Lint a case's review; exit code 1 when any finding is an error."""
     from npcs_review.errors import DefinitionNotFoundError  # noqa: PLC0415
-    from npcs_review.io import load_case, pointer_positions  # noqa: PLC0415
+    from npcs_review.io import load_case, pointer_positions, source_text  # noqa: PLC0415
     from npcs_review.lint import lint as run  # noqa: PLC0415
 
     with library_errors():
@@ -60,9 +68,10 @@ def lint(
             preset=preset,
             file=str(path),
             positions=pointer_positions(path),
+            text=source_text(path),
         )
     except DefinitionNotFoundError as exc:  # an unknown rule or preset; never a rule's bug
         fail(str(exc), code=USAGE)
-    emit(LINT_FORMATS.render(report, fmt), output, inputs=[path])
+    emit(LINT_FORMATS.render(report, fmt, base=base), output, inputs=[path])
     if report.failed:
         raise typer.Exit(FAILED)

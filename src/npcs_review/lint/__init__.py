@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from npcs_review._positions import nearest
+from npcs_review._positions import nearest, span_region
 from npcs_review.errors import DefinitionNotFoundError
 from npcs_review.lint import rules as _rules  # noqa: F401 - registers the rules
 from npcs_review.lint.config import presets
@@ -29,6 +29,7 @@ def lint(
     preset: str = "default",
     file: str | None = None,
     positions: Mapping[str, tuple[int, int]] | None = None,
+    text: str | None = None,
 ) -> LintReport:
     """Lint one case.
 
@@ -39,6 +40,8 @@ def lint(
         preset: a preset from ``definitions/lint/presets`` (severities per rule).
         file: the case's file, for locations.
         positions: pointer → (line, column) in that file, to place findings.
+        text: the file's text, to place a flagged phrase exactly (line and column of its
+            start and end, inside YAML block scalars and JSON strings alike).
 
     Returns:
         The findings, sorted, and exactly the rules that ran (``rules_run``).
@@ -51,7 +54,34 @@ def lint(
         raise DefinitionNotFoundError("lint preset", preset, known)
     rules = plan(select, ignore, known[preset].rules)
     found = []
+    values = dict(_strings(case)) if text is not None else {}
     for f in run_rules(case, rules):
         line, column = nearest(positions or {}, f.pointer)
-        found.append(attrs.evolve(f, file=file, line=line, column=column))
-    return LintReport(tuple(sorted(found, key=sort_key)), tuple(rules))
+        region = None
+        if text is not None and f.span and positions and f.pointer in positions:
+            value = values.get(f.pointer)
+            if value is not None:
+                region = span_region(text, positions[f.pointer], value, f.span)
+        if region is None:
+            found.append(attrs.evolve(f, file=file, line=line, column=column))
+        else:
+            line, column, end_line, end_column, snippet = region
+            found.append(
+                attrs.evolve(
+                    f,
+                    file=file,
+                    line=line,
+                    column=column,
+                    end_line=end_line,
+                    end_column=end_column,
+                    snippet=snippet,
+                )
+            )
+    return LintReport(tuple(sorted(found, key=sort_key)), tuple(rules), dict(rules))
+
+
+def _strings(case: Case) -> Iterable[tuple[str, str]]:
+    """Every string of the case by pointer (the texts a rule's span counts in)."""
+    from npcs_review.models._text import iter_text  # noqa: PLC0415
+
+    return ((item.pointer, item.value) for item in iter_text(case))

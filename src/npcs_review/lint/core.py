@@ -11,7 +11,17 @@ import attrs
 from npcs_review.errors import DefinitionNotFoundError, Severity
 from npcs_review.models import NODE_FIELDS, Case
 
-__all__ = ["RULES", "Finding", "LintContext", "LintReport", "Rule", "plan", "rule", "run_rules"]
+__all__ = [
+    "RULES",
+    "Finding",
+    "Hit",
+    "LintContext",
+    "LintReport",
+    "Rule",
+    "plan",
+    "rule",
+    "run_rules",
+]
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -29,6 +39,13 @@ class Finding:
     file: str | None = None
     line: int | None = None
     column: int | None = None
+    span: tuple[int, int] | None = None
+    """The flagged phrase's character positions in the text at ``pointer``, when a rule says."""
+    end_line: int | None = None
+    end_column: int | None = None
+    """Just after the flagged phrase (with ``line`` and ``column`` at its start)."""
+    snippet: str | None = None
+    """The flagged phrase as the file writes it."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready mapping with a stable key order."""
@@ -40,13 +57,17 @@ class Finding:
             "pointer": self.pointer,
             "line": self.line,
             "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
             "message": self.message,
             "suggestion": self.suggestion,
         }
 
 
-Check = Callable[["LintContext"], Iterable[tuple[str, str, str | None]]]
-"""A rule's check: yields (pointer, message, suggestion); ``None`` suggests the rule's rewrite."""
+Hit = tuple[str, str, str | None] | tuple[str, str, str | None, tuple[int, int]]
+"""What a check yields: (pointer, message, suggestion[, span of the phrase in the text])."""
+Check = Callable[["LintContext"], Iterable[Hit]]
+"""A rule's check; a ``None`` suggestion means the rule's rewrite."""
 
 
 @attrs.frozen
@@ -155,6 +176,8 @@ class LintReport:
 
     findings: tuple[Finding, ...]
     rules_run: tuple[str, ...]
+    levels: Mapping[str, Severity] = attrs.field(factory=dict, eq=False)
+    """The severity each rule ran at (a preset's), by code."""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -220,8 +243,16 @@ def run_rules(case: Case, rules: Mapping[str, Severity]) -> Iterator[Finding]:
     context = LintContext(case)
     for code, level in rules.items():
         r = RULES[code]
-        for pointer, message, suggestion in r.check(context):
-            yield Finding(r.code, r.slug, level, pointer, message, suggestion or r.rewrite)
+        for pointer, message, suggestion, *span in r.check(context):
+            yield Finding(
+                r.code,
+                r.slug,
+                level,
+                pointer,
+                message,
+                suggestion or r.rewrite,
+                span=span[0] if span else None,
+            )
 
 
 def sort_key(f: Finding) -> tuple[Any, ...]:

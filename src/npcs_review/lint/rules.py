@@ -8,13 +8,12 @@ from collections.abc import Iterator
 from npcs_review.codelists import codelist
 from npcs_review.identifiers import identifier_kinds
 from npcs_review.lint.config import attribution_cues, phrases
-from npcs_review.lint.core import LintContext, rule
+from npcs_review.lint.core import Hit, LintContext, rule
 from npcs_review.models import MISSING, Case
 from npcs_review.models._text import iter_text
 
 __all__ = ["team_text"]
 
-Hit = tuple[str, str, str | None]
 # double, curly, guillemet and low-high quotes; straight single quotes only around words (not
 # an apostrophe inside one: "the mother's partner")
 _QUOTED = re.compile(
@@ -68,11 +67,12 @@ def _language(context: LintContext, categories: set[str]) -> Iterator[Hit]:
             continue
         plain = _own_words(text)
         for phrase, pattern in phrases():
-            if phrase.category in categories and pattern.search(plain):
+            if phrase.category in categories and (found := pattern.search(plain)):
                 yield (
                     pointer,
                     f"{phrase.category.replace('_', ' ')} language: \u201c{phrase.phrase}\u201d",
                     phrase.suggestion,
+                    found.span(),
                 )
 
 

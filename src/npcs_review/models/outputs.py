@@ -147,7 +147,11 @@ class LintFindingOut(Model):
     line: int | None
     """1-based line in the file, when known."""
     column: int | None
-    """1-based column, when known."""
+    """1-based column, when known (of the flagged phrase, when the rule names one)."""
+    end_line: int | None = None
+    """The line where the flagged phrase ends, when the rule names one."""
+    end_column: int | None = None
+    """The column just after the flagged phrase, when the rule names one."""
     message: str
     """What is wrong."""
     suggestion: str | None

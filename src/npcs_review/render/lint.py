@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from npcs_review.render.formats import Format, FormatTable
 
 if TYPE_CHECKING:
-    from npcs_review.lint.core import LintReport
+    from npcs_review.lint.core import Finding, LintReport, Rule
 
-__all__ = ["LINT_FORMATS", "lint_reference", "to_json", "to_sarif", "to_text"]
+__all__ = [
+    "LINT_FORMATS",
+    "artifact_location",
+    "documentation_url",
+    "lint_reference",
+    "to_json",
+    "to_sarif",
+    "to_text",
+]
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -40,11 +52,96 @@ def to_json(report: LintReport) -> str:
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
-def to_sarif(report: LintReport, *, tool_version: str | None = None) -> str:
-    """The report as SARIF 2.1.0.
+def documentation_url() -> str | None:
+    """Where the project's documentation is published, or None while it declares none.
 
-    One run; every rule described; results located by line and by JSON pointer (as a
-    logical location). ``tool_version`` defaults to the installed package's version.
+    The package's ``Documentation`` project URL (``[project.urls]`` in pyproject.toml).
+    """
+    from importlib import metadata  # noqa: PLC0415
+
+    try:
+        urls = metadata.metadata("npcs-review").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return None
+    for entry in urls:
+        name, _, url = entry.partition(",")
+        if name.strip().lower() == "documentation" and url.strip():
+            return str(url).strip().rstrip("/") + "/"
+    return None
+
+
+def artifact_location(file: str, base: str | os.PathLike[str] | None = None) -> dict[str, str]:
+    """A SARIF ``artifactLocation`` for ``file``: an RFC 3986 URI reference.
+
+    Relative to ``base`` (default: the working directory) with ``uriBaseId`` ``%SRCROOT%``
+    when the file lies under it, normalised (no ``.`` or ``..``) and percent-encoded (spaces,
+    ``#``, ``%``, non-ASCII as UTF-8); otherwise an absolute ``file://`` URI.
+    """
+    path = Path(file).resolve()
+    root = Path(base if base is not None else os.curdir).resolve()
+    try:
+        relative = path.relative_to(root)
+    except ValueError:
+        return {"uri": path.as_uri()}
+    return {"uri": quote(relative.as_posix(), safe="/"), "uriBaseId": "%SRCROOT%"}
+
+
+def _fingerprint(f: Finding) -> str:
+    """Stable across runs and line moves: the rule, the field and what was flagged."""
+    key = "\x1f".join((f.code, f.pointer, f.message, f.snippet or ""))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _help(r: Rule) -> dict[str, str]:
+    text = f"{r.description}\n\nRewrite: {r.rewrite}\n\nSource: {r.source}"
+    markdown = (
+        f"**{r.slug}** ({r.code})\n\n{r.description}\n\n"
+        f"**Rewrite:** {r.rewrite.replace('``', '`')}\n\n"
+        f"**Source:** {r.source.replace('``', '`')}"
+    )
+    return {"text": text, "markdown": markdown}
+
+
+def _result(f: Finding, index: dict[str, int], base: Any) -> dict[str, Any]:
+    location: dict[str, Any] = {
+        "logicalLocations": [{"fullyQualifiedName": f.pointer or "/", "kind": "object"}]
+    }
+    if f.file:
+        physical: dict[str, Any] = {"artifactLocation": artifact_location(f.file, base)}
+        if f.line is not None:
+            region: dict[str, Any] = {"startLine": f.line, "startColumn": f.column or 1}
+            if f.end_line is not None and f.end_column is not None:
+                region.update(endLine=f.end_line, endColumn=f.end_column)
+            if f.snippet is not None:
+                region["snippet"] = {"text": f.snippet}
+            physical["region"] = region
+        location["physicalLocation"] = physical
+    return {
+        "ruleId": f.code,
+        "ruleIndex": index[f.code],
+        "level": _SARIF_LEVEL[f.severity],
+        "message": {"text": f.message + (f" Fix: {f.suggestion}" if f.suggestion else "")},
+        "locations": [location],
+        "partialFingerprints": {"npcsReviewFinding/v1": _fingerprint(f)},
+    }
+
+
+def to_sarif(
+    report: LintReport,
+    *,
+    tool_version: str | None = None,
+    base: str | os.PathLike[str] | None = None,
+    docs_url: str | None = None,
+) -> str:
+    """The report as SARIF 2.1.0, as GitHub code scanning and the SARIF Multitool accept it.
+
+    One run listing exactly the rules that ran, each with its full description, help (text
+    and Markdown, with the rewrite advice), a ``helpUri`` into ``docs/lint.md`` and the
+    severity it ran at (the preset's) as its default level. Results carry stable
+    ``partialFingerprints``, a file location relative to ``base`` (``%SRCROOT%``), the region
+    of the flagged phrase when the rule names one (columns in Unicode code points), with a
+    snippet, and the JSON pointer as a logical location. ``docs_url`` defaults to the
+    package's ``Documentation`` URL; without one, no help or information URI is given.
     """
     from npcs_review.lint.core import RULES  # noqa: PLC0415
 
@@ -52,50 +149,40 @@ def to_sarif(report: LintReport, *, tool_version: str | None = None) -> str:
         from npcs_review import __version__  # noqa: PLC0415
 
         tool_version = __version__
+    docs = docs_url if docs_url is not None else documentation_url()
     rules = [RULES[code] for code in report.rules_run]
     index = {r.code: i for i, r in enumerate(rules)}
-    results: list[dict[str, Any]] = []
-    for f in report.findings:
-        result: dict[str, Any] = {
-            "ruleId": f.code,
-            "ruleIndex": index.get(f.code, 0),
-            "level": _SARIF_LEVEL[f.severity],
-            "message": {"text": f.message + (f" Fix: {f.suggestion}" if f.suggestion else "")},
-            "locations": [
-                {
-                    "logicalLocations": [
-                        {"fullyQualifiedName": f.pointer or "/", "kind": "object"}
-                    ],
-                }
-            ],
+    descriptors = []
+    for r in rules:
+        level = report.levels.get(r.code, r.severity)
+        descriptor: dict[str, Any] = {
+            "id": r.code,
+            "name": "".join(part.capitalize() for part in r.slug.split("-")),
+            "shortDescription": {"text": r.summary},
+            "fullDescription": {"text": r.description},
+            "help": _help(r),
+            "defaultConfiguration": {"level": _SARIF_LEVEL[level]},
+            "properties": {"slug": r.slug, "tags": ["review-lint"]},
         }
-        if f.file:
-            physical: dict[str, Any] = {"artifactLocation": {"uri": f.file}}
-            if f.line is not None:
-                physical["region"] = {"startLine": f.line, "startColumn": f.column or 1}
-            result["locations"][0]["physicalLocation"] = physical
-        results.append(result)
+        if docs:
+            descriptor["helpUri"] = f"{docs}lint.md#{r.code.lower()}"
+        descriptors.append(descriptor)
+    driver: dict[str, Any] = {
+        "name": "npcs-review lint",
+        "version": tool_version,
+        "semanticVersion": tool_version,
+        "rules": descriptors,
+    }
+    if docs:
+        driver["informationUri"] = f"{docs}lint.md"
     sarif = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {
-                    "driver": {
-                        "name": "npcs-review lint",
-                        "version": tool_version,
-                        "rules": [
-                            {
-                                "id": r.code,
-                                "name": r.slug,
-                                "shortDescription": {"text": r.summary},
-                                "defaultConfiguration": {"level": _SARIF_LEVEL[r.severity]},
-                            }
-                            for r in rules
-                        ],
-                    }
-                },
-                "results": results,
+                "tool": {"driver": driver},
+                "columnKind": "unicodeCodePoints",
+                "results": [_result(f, index, base) for f in report.findings],
             }
         ],
     }
@@ -107,7 +194,7 @@ LINT_FORMATS: FormatTable[LintReport] = FormatTable(
     "lint report",
     Format("text", to_text, "text/plain", ".txt"),
     Format("json", to_json, "application/json", ".json"),
-    Format("sarif", to_sarif, "application/sarif+json", ".sarif"),
+    Format("sarif", to_sarif, "application/sarif+json", ".sarif", options=("base",)),
 )
 
 
@@ -130,8 +217,16 @@ npcs-review lint case.yaml --ignore completeness --preset strict
 ```
 
 Each finding has a stable code and slug, a severity, the JSON pointer (and line) of the field,
-a message and a suggested fix. Select and ignore rules by code or slug. The JSON and SARIF
-reports list exactly the rules that ran.
+a message and a suggested fix; a finding about a phrase gives the phrase's start and end line
+and column, inside YAML block scalars and JSON strings alike. Select and ignore rules by code
+or slug. The JSON and SARIF reports list exactly the rules that ran.
+
+For GitHub code scanning, upload the SARIF report (`github/codeql-action/upload-sarif`). File
+locations are relative to the working directory, or to `--base DIR` (the repository root),
+under `%SRCROOT%`; each result has a stable fingerprint, so a re-run matches earlier alerts;
+each rule carries its help (with the rewrite) and, as its default level, the severity the
+preset gave it. The SARIF Multitool's `validate --rule-kind "Gh;Sarif"` reports no error on
+these reports (`tests/test_consumer_sarif.py`).
 """
 
 _OUTRO = """\
@@ -160,8 +255,8 @@ def lint_reference() -> str:
         "|---|---|---|---|---|---|",
     ]
     out += [
-        f"| {r.code} | {r.slug} | {r.severity} | {_cell(r.description)} | {_cell(r.rewrite)} "
-        f"| {_cell(r.source)} |"
+        f'| <a id="{r.code.lower()}"></a>{r.code} | {r.slug} | {r.severity} '
+        f"| {_cell(r.description)} | {_cell(r.rewrite)} | {_cell(r.source)} |"
         for r in sorted(RULES.values(), key=lambda r: r.code)
     ]
     out += [
