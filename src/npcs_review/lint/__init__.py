@@ -58,25 +58,15 @@ def lint(
     for f in run_rules(case, rules):
         line, column = nearest(positions or {}, f.pointer)
         region = None
-        if text is not None and f.span and positions and f.pointer in positions:
-            value = values.get(f.pointer)
-            if value is not None:
-                region = span_region(text, positions[f.pointer], value, f.span)
-        if region is None:
-            found.append(attrs.evolve(f, file=file, line=line, column=column))
-        else:
+        value = values.get(f.pointer)
+        if text is not None and f.span and positions and f.pointer in positions and value:
+            region = span_region(text, positions[f.pointer], value, f.span)
+        placed = attrs.evolve(f, file=file, line=line, column=column)
+        if region is not None:  # the flagged phrase itself
             line, column, end_line, end_column, snippet = region
-            found.append(
-                attrs.evolve(
-                    f,
-                    file=file,
-                    line=line,
-                    column=column,
-                    end_line=end_line,
-                    end_column=end_column,
-                    snippet=snippet,
-                )
-            )
+            placed = attrs.evolve(placed, line=line, column=column, end_line=end_line)
+            placed = attrs.evolve(placed, end_column=end_column, snippet=snippet)
+        found.append(placed)
     return LintReport(tuple(sorted(found, key=sort_key)), tuple(rules), dict(rules))
 
 
