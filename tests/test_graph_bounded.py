@@ -26,7 +26,7 @@ from npcs_review.graph import _view
 from npcs_review.graph import layout as layout_module
 from npcs_review.graph.analysis import analyze
 from npcs_review.graph.bridge import to_networkx
-from npcs_review.graph.combine import combine
+from npcs_review.graph.combine import MAX_TALLIES, combine
 from npcs_review.graph.cut import minimal_cut
 from npcs_review.graph.export import to_dot, to_graphml, to_mermaid, to_svg
 from npcs_review.graph.layout import (
@@ -400,3 +400,24 @@ def test_small_maps_keep_the_full_layout() -> None:
         case = load_case(path)
         if case.review is not None and case.review.links:
             assert acci_map_layout(to_networkx(case)).note == ""
+
+
+def hub_review(factors: int, codes: int) -> nx.MultiDiGraph:
+    """Every factor feeds one event that feeds every factor; all reach the outcome."""
+    nodes = [
+        factor(f"f{i}", "frontline_practice", taxonomy_codes={"t": f"c{i % codes}"})
+        for i in range(factors)
+    ]
+    links = [cause(f"f{i}", "hub") for i in range(factors)]
+    links += [cause("hub", f"f{i}") for i in range(factors)]
+    links += [cause(f"f{i}", "outcome") for i in range(factors)]
+    event = {"id": "hub", "date": "2024-01-01", "description": "A hub."}
+    return build(nodes, links, events=[event])
+
+
+def test_combine_refuses_a_review_whose_chains_explode() -> None:
+    """Chains of three keys grow with the cube of a review's keys: bounded per review."""
+    small = combine([("r", hub_review(60, 8))], top_chains=None)
+    assert len(small.chains) == 8 + 8 * 8 + 8 * 8 * 8  # every chain of up to three keys
+    with pytest.raises(GraphTooLargeError, match=f"more than the {MAX_TALLIES:,} one review"):
+        combine([("big", hub_review(400, 200))])

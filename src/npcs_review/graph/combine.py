@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from functools import cached_property
 from itertools import combinations, product
 from typing import Any
 
 import attrs
 import networkx as nx
 
-from npcs_review.errors import GraphTooLargeError
+from npcs_review.errors import GraphTooLargeError, Problem
 from npcs_review.graph._view import CAUSAL_LINKS, fits, kind_of
 from npcs_review.graph.limits import check_size
 from npcs_review.models.review import OUTCOME_ID
 
 __all__ = [
+    "MAX_TALLIES",
     "NO_JURISDICTION",
     "UNCODED",
     "Chain",
@@ -29,6 +31,10 @@ __all__ = [
 
 #: The jurisdiction key for reviews whose outcome node has no ``jurisdiction``.
 NO_JURISDICTION = "not_recorded"
+#: The pairs, links and chains of factor keys one review may add to a combination at most: a
+#: review whose factors carry many distinct keys adds pairs by the square and chains by the
+#: cube of their number; above this, :func:`combine` refuses the review.
+MAX_TALLIES = 1_000_000
 #: The taxonomy id under which :func:`combine` counts factors that carry no taxonomy code
 #: (``"uncoded:<level>"``); a review taxonomy should not use this id.
 UNCODED = "uncoded"
@@ -234,12 +240,21 @@ class _Tally:
                     levels.add((code, level))
                 elements.update((code, e) for e in data.get("work_system_elements") or ())
         codes = sorted({c for ks in keys.values() for c in ks})
+        steps = _FactorSteps(graph, keys)
+        work = len(codes) * (len(codes) - 1) // 2 + steps.work()
+        if work > MAX_TALLIES:
+            message = (
+                f"review {review_id!r}: its {len(codes):,} factor keys would add {work:,} "
+                f"pairs, links and chains to the combination, more than the {MAX_TALLIES:,} "
+                "one review may add (see docs/limits.md); key its factors by one taxonomy"
+            )
+            raise GraphTooLargeError([Problem("NPR-F007", message, pointer="/review")])
         self.codes.update(codes)
         self.levels.update(levels)
         self.elements.update(elements)
         self.places.update((c, place) for c in codes)
         self.pairs.update(combinations(codes, 2))
-        links, chains = _FactorSteps(graph, keys).tally()
+        links, chains = steps.tally()
         self.links.update(links)
         self.chains.update(chains)
 
@@ -266,7 +281,7 @@ class _FactorSteps:
             self.members[g] |= 1 << i
         succ, pred, between = _causal_links(graph)
         ahead = _one_step(succ, {**index, OUTCOME_ID: len(index)}, between)
-        behind = _one_step(pred, index, between.reverse(copy=False))
+        behind = _one_step(pred, index, between)
         outcome = 1 << len(index)
         self.ends = sum(1 << i for i, f in enumerate(self.factors) if ahead[f] & outcome)
         self.next = [ahead[f] & ~outcome & ~(1 << i) for i, f in enumerate(self.factors)]
@@ -298,15 +313,17 @@ class _FactorSteps:
                 alone |= 1 << g
         return alone
 
-    def tally(self) -> tuple[set[tuple[str, str]], set[tuple[str, ...]]]:
-        """The review's aggregate links and chains (sets: each counts once per review).
+    @cached_property
+    def _rects(self) -> tuple[set[tuple[int, int]], set[tuple[int, int]], set[tuple[int, ...]]]:
+        """The group sets each factor contributes, each distinct set once.
 
-        Each factor contributes rectangles of groups (its group, the groups before it, the
-        groups after it); equal rectangles are expanded once.
+        Steps are (its group, the groups next), ends (its group, the groups next that reach
+        the outcome), rectangles (the groups before, its group, the groups after that reach
+        the outcome, the groups whose pair with themselves is left out).
         """
-        steps: set[tuple[int, int]] = set()  # (group, groups next)
-        ends: set[tuple[int, int]] = set()  # (group, groups next that reach the outcome)
-        rects: set[tuple[int, int, int, int]] = set()  # (before, group, after, left out)
+        steps: set[tuple[int, int]] = set()
+        ends: set[tuple[int, int]] = set()
+        rects: set[tuple[int, ...]] = set()
         for i, g in enumerate(self.group):
             steps.add((g, self.groups(self.next[i])))
             ends_next = self.next[i] & self.ends
@@ -314,6 +331,24 @@ class _FactorSteps:
             if self.before[i] and ends_next:
                 rect = (self.groups(self.before[i]), g, self.groups(ends_next))
                 rects.add((*rect, self._alone(self.before[i], ends_next)))
+        return steps, ends, rects
+
+    def work(self) -> int:
+        """At most how many links and chains of keys :meth:`tally` would list (a bound)."""
+        steps, ends, rects = self._rects
+        most = max((len(k) for k in self.keys), default=0)  # keys of a group at most
+        total = 2 * most * self.groups(self.ends).bit_count()
+        total += sum(most * most * hs.bit_count() for _, hs in (*steps, *ends))
+        total += sum(most**3 * b.bit_count() * a.bit_count() for b, _, a, _ in rects)
+        return total
+
+    def tally(self) -> tuple[set[tuple[str, str]], set[tuple[str, ...]]]:
+        """The review's aggregate links and chains (sets: each counts once per review).
+
+        Each factor contributes rectangles of groups (its group, the groups before it, the
+        groups after it); equal rectangles are expanded once.
+        """
+        steps, ends, rects = self._rects
         last = self.groups(self.ends)
         groups = [*((g, h) for g, hs in steps for h in _bits(hs)), *((g, -1) for g in _bits(last))]
         chains: list[tuple[int, ...]] = [(g,) for g in _bits(last)]
@@ -334,11 +369,11 @@ class _FactorSteps:
 
 def _causal_links(
     graph: nx.MultiDiGraph,
-) -> tuple[dict[str, set[str]], dict[str, set[str]], nx.DiGraph]:
-    """Successors and predecessors over well-formed causal links, and the graph between factors.
+) -> tuple[dict[str, set[str]], dict[str, set[str]], set[str]]:
+    """Successors and predecessors over well-formed causal links, and the nodes between factors.
 
-    The graph between factors holds the events and barriers (every node with a kind but
-    factors and the outcome) and the causal links among them.
+    The nodes between factors are the events and barriers (every node with a kind but factors
+    and the outcome).
     """
     kinds = {n: kind_of(d) for n, d in graph.nodes(data=True)}
     succ: dict[str, set[str]] = {n: set() for n in kinds}
@@ -349,40 +384,86 @@ def _causal_links(
         if kind in CAUSAL_LINKS and ku is not None and kv is not None and fits(kind, ku, kv):
             succ[u].add(v)
             pred[v].add(u)
-    between = nx.DiGraph()
-    between.add_nodes_from(
-        n for n, k in kinds.items() if k not in (None, "factor") and n != OUTCOME_ID
-    )
-    between.add_edges_from((u, v) for u in between for v in succ[u] if v in between)
+    between = {n for n, k in kinds.items() if k not in (None, "factor") and n != OUTCOME_ID}
     return succ, pred, between
 
 
 def _one_step(
-    links: Mapping[str, set[str]], index: Mapping[str, int], between: nx.DiGraph
+    links: Mapping[str, set[str]], index: Mapping[str, int], between: set[str]
 ) -> dict[str, int]:
-    """For every node, the indexed nodes it reaches through ``between`` nodes only (a bitset).
+    """For every other node, the indexed nodes it reaches through ``between`` nodes only.
 
-    The sets are built once per strongly connected part of ``between`` (loops of events and
-    barriers share one), the parts taken in reverse topological order.
+    The sets (bitsets) are built once per strongly connected part of the ``between`` nodes
+    (loops of events and barriers share one), each after the parts it reaches.
     """
-    cond = nx.condensation(between)
-    comp = cond.graph["mapping"]
-    through: dict[int, int] = {}
-
-    def step(node: str, own: int | None = None) -> int:
+    comp: dict[str, int] = {}
+    through: list[int] = []
+    for members in _components(between, links):
+        for node in members:
+            comp[node] = len(through)
         bits = 0
-        for v in links[node]:
-            if v in index:
-                bits |= 1 << index[v]
-            elif v in comp and comp[v] != own:
-                bits |= through[comp[v]]
-        return bits
+        for node in members:
+            for v in links[node]:
+                if v in index:
+                    bits |= 1 << index[v]
+                elif v in comp and comp[v] != comp[node]:
+                    bits |= through[comp[v]]
+        through.append(bits)
+    result = {}
+    for node, targets in links.items():
+        if node not in comp:
+            bits = 0
+            for v in targets:
+                if v in index:
+                    bits |= 1 << index[v]
+                elif v in comp:
+                    bits |= through[comp[v]]
+            result[node] = bits
+    return result
 
-    for c in reversed(list(nx.topological_sort(cond))):
-        through[c] = 0
-        for n in cond.nodes[c]["members"]:
-            through[c] |= step(n, c)
-    return {n: step(n) for n in links if n not in comp}
+
+def _components(nodes: set[str], links: Mapping[str, set[str]]) -> list[list[str]]:
+    """The strongly connected parts of ``nodes`` under ``links``, each after all it reaches.
+
+    Tarjan's algorithm (1972) without recursion: a part is complete, and listed, only once
+    every part reachable from it is.
+    """
+    number: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    parts: list[list[str]] = []
+    for root in sorted(nodes):
+        if root in number:
+            continue
+        work = [(root, iter(sorted(v for v in links[root] if v in nodes)))]
+        number[root] = low[root] = len(number)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, successors = work[-1]
+            v = next(successors, None)
+            if v is None:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == number[node]:
+                    part = []
+                    while True:
+                        w = stack.pop()
+                        on_stack.discard(w)
+                        part.append(w)
+                        if w == node:
+                            break
+                    parts.append(part)
+            elif v not in number:
+                number[v] = low[v] = len(number)
+                stack.append(v)
+                on_stack.add(v)
+                work.append((v, iter(sorted(w for w in links[v] if w in nodes))))
+            elif v in on_stack:
+                low[node] = min(low[node], number[v])
+    return parts
 
 
 def _bits(bits: int) -> list[int]:

@@ -29,7 +29,7 @@ MAX_LINKS = 20_000
 def size_problem(graph: nx.MultiDiGraph) -> Problem | None:
     """The ``NPR-F007`` problem of a graph above the limits (naming them), or None."""
     nodes = graph.number_of_nodes() - (OUTCOME_ID in graph)
-    links = graph.number_of_edges()
+    links = sum(len(keys) for targets in graph.succ.values() for keys in targets.values())
     if nodes <= MAX_NODES and links <= MAX_LINKS:
         return None
     message = (
