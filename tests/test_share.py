@@ -471,11 +471,12 @@ def test_k_anonymity_and_local_suppression_on_counts() -> None:
     assert mapping[("a", "f", 1)] == mapping[("b", "f", 1)] == (SUPPRESSED, "f", 1)
     assert after == {("a", "m", 1): 10, (SUPPRESSED, "f", 1): 3, ("c", "f", 2): 12}
     mapping, after = suppress(counts, 5, [(0,), (2,), (1,)])
-    all_blank = (SUPPRESSED, SUPPRESSED, SUPPRESSED)
-    assert mapping[("a", "f", 1)] == all_blank  # 3 cases cannot reach 5: all blanked...
-    assert after[all_blank] == 3  # ...and still reported as a small class
+    assert mapping[("a", "f", 1)] == (SUPPRESSED, "f", 1)  # merges the two small classes,
+    assert after[(SUPPRESSED, "f", 1)] == 3  # but 3 cases cannot reach 5: still reported
     report = assess(after, 5, [("x", ("x",)), ("y", ("y",)), ("z", ("z",))])
     assert (report.small_class_count, report.records_in_small_classes) == (1, 3)
+    mapping, _ = suppress({("s", "a"): 6, ("s", "b"): 3, ("s", "c"): 2}, 5, [(0,), (1,)])
+    assert mapping[("s", "b")] == ("s", SUPPRESSED)  # the element that helps, not the first
 
 
 def test_suppress_option_makes_the_submission_k_anonymous(tmp_path: Path) -> None:
@@ -490,6 +491,18 @@ def test_suppress_option_makes_the_submission_k_anonymous(tmp_path: Path) -> Non
     assert done.risk.records_in_small_classes < plain.risk.records_in_small_classes
     log = json.loads((tmp_path / "done" / "withholding.json").read_text())
     assert {e["element"] for e in log["local_suppression"]} == set(done.risk.suppressed)
+    assert check_submission(tmp_path / "done").ok
+
+
+def test_a_small_submission_suppressed_to_blank_columns_still_checks(tmp_path: Path) -> None:
+    """40 cases at k = 11: whole columns end up empty, and the submission is still valid."""
+    done = submit(
+        tmp_path / "s", cases_of("us_ky", 40), agreement="example_us_ky", suppress_locally=True
+    )
+    assert "geography" not in done.risk.suppressed  # the state alone tells no case apart
+    quarters = pq.read_table(tmp_path / "s" / "incidents.parquet").column("incident_quarter")
+    assert quarters.null_count == len(quarters)
+    assert check_submission(tmp_path / "s").ok
 
 
 # ------------------------------------------------------------------------------ check

@@ -36,10 +36,12 @@ _EXPORTS: dict[str, str] = {
     "ValidationReport": "npcs_review.validation",
     "analyze": "npcs_review.graph.analysis",
     "check_case": "npcs_review.consistency",
+    "check_submission": "npcs_review.share.check",
     "classify": "npcs_review.engine.classify",
     "codelist": "npcs_review.codelists",
     "combine": "npcs_review.graph.combine",
     "compare_profiles": "npcs_review.engine.classify",
+    "core_data_set": "npcs_review.share.dataset",
     "default_registry": "npcs_review.registry",
     "default_scope": "npcs_review.engine.scope",
     "definitions_version": "npcs_review.codelists",
@@ -50,6 +52,10 @@ _EXPORTS: dict[str, str] = {
     "load_registry": "npcs_review.registry",
     "overview": "npcs_review.render.overview",
     "parse_case": "npcs_review.io",
+    "pool_add": "npcs_review.pool.database",
+    "pool_list": "npcs_review.pool.database",
+    "pool_remove": "npcs_review.pool.database",
+    "share_submission": "npcs_review.share.submission",
     "summarize": "npcs_review.render",
     "to_networkx": "npcs_review.graph.bridge",
     "validate_paths": "npcs_review.validation",
@@ -91,11 +97,17 @@ if _typing.TYPE_CHECKING:  # the same names, for type checkers (kept equal to _E
     from npcs_review.lint import Finding as Finding
     from npcs_review.lint import LintReport as LintReport
     from npcs_review.models import Case as Case
+    from npcs_review.pool.database import pool_add as pool_add
+    from npcs_review.pool.database import pool_list as pool_list
+    from npcs_review.pool.database import pool_remove as pool_remove
     from npcs_review.registry import Registry as Registry
     from npcs_review.registry import default_registry as default_registry
     from npcs_review.registry import load_registry as load_registry
     from npcs_review.render import summarize as summarize
     from npcs_review.render.overview import overview as overview
+    from npcs_review.share.check import check_submission as check_submission
+    from npcs_review.share.dataset import core_data_set as core_data_set
+    from npcs_review.share.submission import share_submission as share_submission
     from npcs_review.validation import ValidationReport as ValidationReport
     from npcs_review.validation import validate_paths as validate_paths
 

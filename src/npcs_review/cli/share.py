@@ -140,11 +140,11 @@ def cases(
     reported and left out (exit code 1); free text that trips the identifier check is withheld
     and logged, and the rest of its case is shared.
     """
-    from npcs_review.share.submission import share  # noqa: PLC0415 - keep --help fast
+    from npcs_review.share.submission import share_submission  # noqa: PLC0415 - fast --help
 
     show = _progress()
     with library_errors():
-        result = share(
+        result = share_submission(
             paths,
             agreement=agreement,
             key_file=key_file,

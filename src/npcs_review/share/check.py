@@ -362,7 +362,8 @@ def _check_data(path: Path, declared: list[Column], fmt: str, problems: list[Pro
                 if (
                     column.enum
                     and not pc.all(
-                        pc.or_(pc.is_null(values), pc.is_in(values, pa.array(column.enum)))
+                        pc.or_kleene(pc.is_null(values), pc.is_in(values, pa.array(column.enum))),
+                        min_count=0,
                     ).as_py()
                 ):
                     problems.append(
@@ -373,7 +374,10 @@ def _check_data(path: Path, declared: list[Column], fmt: str, problems: list[Pro
                 if (
                     column.pattern
                     and not pc.all(
-                        pc.or_(pc.is_null(values), pc.match_substring_regex(values, column.pattern))
+                        pc.or_kleene(
+                            pc.is_null(values), pc.match_substring_regex(values, column.pattern)
+                        ),
+                        min_count=0,
                     ).as_py()
                 ):
                     problems.append(

@@ -3,10 +3,12 @@
 Each case's *equivalence class* is the tuple of the values it shares for the quasi-identifier
 elements (age, sex, race and ethnicity, geography, incident date: what news of a death could
 reveal). A class smaller than the agreement's small-cell threshold k singles out fewer than k
-children (Sweeney 2002, k-anonymity). Local suppression blanks one quasi-identifier at a time,
-in the core data set's order, for the cases of classes still smaller than k, until none is (or
-none is left to blank). It works on the class counts, never on the cases, so memory is bounded
-by the number of distinct classes; the submission's tables are then rewritten in one pass.
+children (Sweeney 2002, k-anonymity). Local suppression blanks one quasi-identifier at a
+time for the cases of classes still smaller than k, each time the one that leaves the fewest
+cases at risk (then the fewest small classes), until every class reaches k or blanking no longer
+helps: it never blanks what merges no class. It works on the class counts, never on the cases,
+so memory is bounded by the number of distinct classes; the submission's tables are then
+rewritten in one pass.
 """
 
 from __future__ import annotations
@@ -103,11 +105,17 @@ def suppress(
 ) -> tuple[dict[Cls, Cls], Counter[Cls]]:
     """Greedy local suppression on class counts.
 
+    Each round blanks, for the cases of the classes still smaller than ``k``, the one
+    quasi-identifier element that leaves the fewest cases in small classes, then the fewest
+    small classes (ties: the order of ``groups``); an element whose blanking neither lowers
+    the cases at risk nor merges small classes is never blanked (the state, in a one-state
+    submission). Rounds stop when every class reaches ``k`` or no element helps.
+
     Args:
         counts: class → number of cases.
         k: the threshold.
-        groups: for each quasi-identifier element, in suppression order, the positions of its
-            columns in a class tuple (an element is blanked as a whole).
+        groups: for each quasi-identifier element, the positions of its columns in a class
+            tuple (an element is blanked as a whole).
 
     Returns:
         The class each original class becomes (with :data:`SUPPRESSED` where blanked), and the
@@ -115,17 +123,38 @@ def suppress(
     """
     mapping = {c: c for c in counts}
     current: Counter[Cls] = Counter(counts)
-    for positions in groups:
+    remaining = list(range(len(groups)))
+    while remaining:
         small = {c for c, n in current.items() if n < k}
+        score = (sum(current[c] for c in small), len(small))
         if not small:
             break
-        for original, now in mapping.items():
-            if now in small:
-                blanked = list(now)
-                for p in positions:
-                    blanked[p] = SUPPRESSED
-                mapping[original] = tuple(blanked)
-        current = Counter()
-        for original, n in counts.items():
-            current[mapping[original]] += n
+        best: tuple[tuple[int, int], int, dict[Cls, Cls], Counter[Cls]] | None = None
+        for rank, g in enumerate(remaining):
+            trial = {
+                o: _blank(now, groups[g]) if now in small else now for o, now in mapping.items()
+            }
+            after: Counter[Cls] = Counter()
+            for original, n in counts.items():
+                after[trial[original]] += n
+            still = [n for n in after.values() if n < k]
+            left = (sum(still), len(still))
+            if _better(left, score) and (best is None or (left, rank) < (best[0], best[1])):
+                best = (left, rank, trial, after)
+        if best is None:
+            break
+        _, rank, mapping, current = best
+        remaining.pop(rank)
     return mapping, current
+
+
+def _better(after: tuple[int, int], before: tuple[int, int]) -> bool:
+    """Fewer cases at risk, or as many in fewer (so larger) small classes, and never worse."""
+    return after[0] <= before[0] and after[1] <= before[1] and after != before
+
+
+def _blank(cls: Cls, positions: tuple[int, ...]) -> Cls:
+    blanked = list(cls)
+    for p in positions:
+        blanked[p] = SUPPRESSED
+    return tuple(blanked)

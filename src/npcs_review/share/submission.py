@@ -40,8 +40,8 @@ __all__ = [
     "SubmissionError",
     "TextWithheld",
     "arrow_schema",
-    "share",
     "share_cases",
+    "share_submission",
     "submission_id_of",
 ]
 
@@ -794,7 +794,7 @@ def _datapackage(
     }
 
 
-def share(
+def share_submission(
     paths: Iterable[str | os.PathLike[str]],
     *,
     agreement: str,
