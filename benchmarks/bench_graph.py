@@ -56,6 +56,7 @@ from npcs_review.graph.leverage import leverage
 from npcs_review.graph.pathways import pathways
 from npcs_review.graph.structure import check_structure
 from npcs_review.models import Review
+from npcs_review.render.data import to_data
 
 
 def _peak_mb() -> float:
@@ -95,7 +96,7 @@ def _one_review(nodes: int, runs: int, seed: int) -> None:
         ("recommendation_coverage", lambda: recommendation_coverage(graph)),
         ("level_coverage", lambda: level_coverage(graph)),
         ("analyze (all of the above, one scan)", lambda: analyze(graph)),
-        ("analyze(...).to_dict()", lambda: analyze(graph).to_dict()),
+        ("to_data(analyze(...))", lambda: to_data(analyze(graph))),
     ]
     print(f"{'analysis':<40} {'median ms':>10} {'max ms':>10}   ({runs} runs)")
     for name, fn in rows:

@@ -16,6 +16,7 @@ from npcs_review.engine.criteria import compile_criteria
 from npcs_review.errors import DefinitionError
 from npcs_review.models import Case
 from npcs_review.registry import default_registry, load_registry, merge_patch
+from npcs_review.render.data import to_data
 from tests.conftest import ROOT
 from tests.strategies import cases
 
@@ -270,7 +271,7 @@ def test_decision_explains_itself() -> None:
     step = next(s for s in decision.trace if s.criterion == "certified_by_physician")
     assert (step.observed, step.result) == ("unknown", "indeterminate")
     assert decision.citations[0].document.startswith("Child Abuse Prevention and Treatment")
-    assert decision.to_dict()["definition_version"] == "1.0.0"
+    assert to_data(decision)["definition_version"] == "1.0.0"
 
 
 UNRELATED = {
@@ -382,7 +383,7 @@ def test_classification_lists_the_indicators_it_used() -> None:
     assert ids == sorted(set(ids))
     assert "prior_involvement" in ids or "open_case_at_incident" in ids
     again = classify(case)
-    assert result.to_dict() == again.to_dict()
+    assert to_data(result) == to_data(again)
 
 
 def test_terms_and_successors_are_checked(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ from npcs_review.graph.leverage import leverage
 from npcs_review.graph.pathways import pathways
 from npcs_review.graph.structure import DanglingEnd, LinkRef, WrongKindLink, check_structure
 from npcs_review.models import Review
+from npcs_review.render.data import to_data
 
 # ------------------------------------------------------------------------------ builders
 
@@ -228,7 +229,7 @@ def test_best_pathway_by_weakest_link_then_total() -> None:
     assert result.sources == ("s",)
     best = result.best
     assert best is not None
-    assert best.to_dict() == {
+    assert to_data(best) == {
         "nodes": ["s", "b", "outcome"],
         "level": "supervision_team",
         "links": 2,
@@ -397,7 +398,7 @@ def test_wrong_kind_and_dangling_links_built_in_networkx() -> None:
     assert minimal_cut(graph).nodes == ("s",)
     assert leverage(graph).share("s") == 1.0
     assert recommendation_coverage(graph).uncovered[-1].node == "s"  # r1 covers nothing
-    assert json.loads(json.dumps(structure.to_dict()))["dangling"][0]["node"] == "ghost"
+    assert json.loads(json.dumps(to_data(structure)))["dangling"][0]["node"] == "ghost"
 
 
 def test_unconnected_factor_and_missing_outcome() -> None:
@@ -552,8 +553,8 @@ def test_analyze_matches_the_parts_and_is_deterministic() -> None:
     assert result.coverage == recommendation_coverage(forward)
     assert result.structure == check_structure(forward)
     assert result.levels == level_coverage(forward)
-    text = json.dumps(result.to_dict(), sort_keys=False)
-    assert text == json.dumps(analyze(backward).to_dict(), sort_keys=False)
+    text = json.dumps(to_data(result), sort_keys=False)
+    assert text == json.dumps(to_data(analyze(backward)), sort_keys=False)
     assert json.loads(text)["minimal_cut"]["nodes"] == ["s"]
 
 
@@ -662,7 +663,7 @@ def test_combine_chains_and_aggregate_graph() -> None:
     assert graph.edges[C, H]["reviews"] == 2
     assert graph.nodes[U]["reviews"] == 2
     assert combine(three_reviews(), top_chains=1).chains == (Chain((H,), 2, 2 / 3),)
-    data = json.loads(json.dumps(result.to_dict()))
+    data = json.loads(json.dumps(to_data(result)))
     assert data["chains"][-1] == {"codes": [F, C, H], "reviews": 1, "share": 1 / 3}
 
 
@@ -687,7 +688,7 @@ def test_combine_streams_and_rejects_duplicate_ids() -> None:
     graph = build([factor("u", "family_community_environment")], [cause("u", "outcome")])
     with pytest.raises(ValueError, match="'R1' is given twice"):
         combine([("R1", graph), ("R1", graph)])
-    assert combine([]).to_dict()["factors"] == []
+    assert to_data(combine([]))["factors"] == []
 
 
 def test_factor_keys_and_taxonomy_choice() -> None:
@@ -707,7 +708,7 @@ def test_factor_keys_and_taxonomy_choice() -> None:
         [cause("f", "outcome")],
     )
     both = combine([("R", graph)])
-    assert [p.to_dict() for p in both.pairs] == [
+    assert to_data(both.pairs) == [
         {"a": "cw:caseload", "b": "hfacs:supervision", "reviews": 1, "lift": 1.0}
     ]
     only = combine([("R", graph)], taxonomy="cw")

@@ -22,6 +22,7 @@ from npcs_review.io import load_case, read_yaml
 from npcs_review.models import Case
 from npcs_review.models._types import DATE_PATTERNS
 from npcs_review.models.outputs import ClassificationOutput
+from npcs_review.render.data import to_data
 from npcs_review.schema import CODELISTS_FILE, codelist_annotations, document_schemas, schema_text
 from tests.conftest import EXAMPLES, FIXTURES, ROOT
 from tests.strategies import cases
@@ -274,7 +275,7 @@ def test_classification_output_matches_its_schema() -> None:
     for path in sorted(EXAMPLES.glob("*.yaml")):
         case = load_case(path)
         for profile in (None, case.case.jurisdiction):
-            data = json.loads(json.dumps(classify(case, profile=profile).to_dict()))
+            data = json.loads(json.dumps(to_data(classify(case, profile=profile))))
             ClassificationOutput.model_validate(data)
             python.validate(data)
             assert rust.is_valid(data)

@@ -138,6 +138,18 @@ class Problem:
         severity: ``error`` makes the file invalid; ``warning`` does not.
     """
 
+    __data__ = (
+        "code",
+        "severity",
+        "message",
+        "file",
+        "pointer",
+        "line",
+        "column",
+        "expected",
+        "found",
+    )
+
     code: str
     message: str
     pointer: str = ""
@@ -159,20 +171,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.location()}: {self.message} [{self.code}]"
-
-    def to_dict(self) -> dict[str, object]:
-        """Return a JSON-ready mapping with a stable key order."""
-        return {
-            "code": self.code,
-            "severity": self.severity,
-            "message": self.message,
-            "file": self.file,
-            "pointer": self.pointer,
-            "line": self.line,
-            "column": self.column,
-            "expected": self.expected,
-            "found": self.found,
-        }
 
 
 class NpcsReviewError(Exception):

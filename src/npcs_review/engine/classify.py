@@ -52,6 +52,17 @@ NATIONAL = "national"
 class TriggerDecision:
     """Whether one review trigger of a profile applies, and why."""
 
+    __data__ = (
+        "id",
+        "text",
+        "review",
+        "effective_from",
+        "outcome",
+        "missing_facts",
+        "citations",
+        "trace",
+    )
+
     id: str
     text: str
     review: str
@@ -64,23 +75,22 @@ class TriggerDecision:
 
     trace = property(lazy_trace, doc="Every criterion as evaluated (computed when first read).")
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return {
-            "id": self.id,
-            "text": self.text,
-            "review": self.review,
-            "effective_from": self.effective_from.isoformat() if self.effective_from else None,
-            "outcome": self.outcome,
-            "missing_facts": list(self.missing_facts),
-            "citations": [c.model_dump(mode="json") for c in self.citations],
-            "trace": [t.to_dict() for t in self.trace],
-        }
-
 
 @attrs.frozen
 class Classification:
     """Every decision for one case under one profile (or the national set)."""
+
+    __data__ = (
+        "profile_id",
+        "profile_version",
+        "definitions_version",
+        "effective_on",
+        "parameters",
+        "review_required",
+        "decisions",
+        ("review_triggers", "triggers"),
+        "indicators",
+    )
 
     profile_id: str | None
     profile_version: str | None
@@ -107,20 +117,6 @@ class Classification:
     def decision(self, term: str) -> Decision | None:
         """The first decision for ``term`` (for the national set: the partnership standard's)."""
         return next((d for d in self.decisions if d.term == term), None)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping with a stable order."""
-        return {
-            "profile_id": self.profile_id,
-            "profile_version": self.profile_version,
-            "definitions_version": self.definitions_version,
-            "effective_on": self.effective_on,
-            "parameters": dict(self.parameters),
-            "review_required": self.review_required,
-            "decisions": [d.to_dict() for d in self.decisions],
-            "review_triggers": [t.to_dict() for t in self.triggers],
-            "indicators": [i.to_dict() for i in self.indicators],
-        }
 
 
 @attrs.frozen
@@ -453,6 +449,8 @@ def _trigger_names(registry: Registry, profile: Profile) -> set[str]:
 class Disagreement:
     """Profiles (and the national set) that decide one term differently, and why."""
 
+    __data__ = ("term", "outcomes", "definitions", "reasons", "parameters", "criteria")
+
     term: str
     outcomes: Mapping[str, Outcome | None]
     """Each column's outcome; None where the profile has no definition for the term then."""
@@ -460,6 +458,11 @@ class Disagreement:
     parameters: Mapping[str, Mapping[str, Any]]
     """For each parameter whose value differs between the columns: its value per column."""
     decisions: Mapping[str, Decision] = attrs.field(repr=False, eq=False)
+
+    @property
+    def reasons(self) -> dict[str, str]:
+        """Each column's reason for its outcome (where it has a decision)."""
+        return {p: d.reason for p, d in self.decisions.items()}
 
     @property
     def criteria(self) -> dict[str, dict[str, Outcome]]:
@@ -470,21 +473,17 @@ class Disagreement:
                 results.setdefault(f"{step.criterion}: {step.text}", {})[p] = step.result
         return {k: v for k, v in results.items() if len(set(v.values())) > 1}
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return {
-            "term": self.term,
-            "outcomes": dict(self.outcomes),
-            "definitions": dict(self.definitions),
-            "reasons": {p: d.reason for p, d in self.decisions.items()},
-            "parameters": {k: dict(v) for k, v in self.parameters.items()},
-            "criteria": {k: dict(v) for k, v in self.criteria.items()},
-        }
-
 
 @attrs.frozen
 class Comparison:
     """The same case under several profiles (and the national set), side by side."""
+
+    __data__ = (
+        "parameters",
+        ("profiles", "classifications"),
+        "disagreements",
+        ("review_required", "review_disagreement"),
+    )
 
     classifications: Mapping[str, Classification]
     """By column: ``national`` for the national set (when included), then each profile id."""
@@ -497,15 +496,6 @@ class Comparison:
         """The parameters the user set (the same for every column)."""
         first = next(iter(self.classifications.values()), None)
         return dict(first.parameters) if first else {}
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return {
-            "parameters": dict(self.parameters),
-            "profiles": {k: v.to_dict() for k, v in self.classifications.items()},
-            "disagreements": [d.to_dict() for d in self.disagreements],
-            "review_required": dict(self.review_disagreement) if self.review_disagreement else None,
-        }
 
 
 def compare_profiles(

@@ -67,21 +67,12 @@ class TraceStep:
     result: Outcome
     depth: int = 0
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return {
-            "criterion": self.criterion,
-            "text": self.text,
-            "pointer": self.pointer,
-            "observed": self.observed,
-            "result": self.result,
-            "depth": self.depth,
-        }
-
 
 @attrs.frozen
 class IndicatorResult:
     """A derived indicator computed for one case (under one set of parameters)."""
+
+    __data__ = ("id", "title", "value", "parameters", "missing_facts", "trace")
 
     id: str
     title: str
@@ -94,17 +85,6 @@ class IndicatorResult:
     _cache: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False, eq=False)
 
     trace = property(lazy_trace, doc="Every criterion as evaluated (computed when first read).")
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return {
-            "id": self.id,
-            "title": self.title,
-            "value": list(self.value) if isinstance(self.value, tuple) else self.value,
-            "parameters": self.parameters,
-            "missing_facts": list(self.missing_facts),
-            "trace": [t.to_dict() for t in self.trace],
-        }
 
 
 @attrs.frozen
@@ -126,6 +106,21 @@ class Decision:
         effective_on: the date used to choose the definition in force.
     """
 
+    __data__ = (
+        "term",
+        "definition_id",
+        "definition_version",
+        "title",
+        "profile_id",
+        "effective_on",
+        "outcome",
+        "reason",
+        "missing_facts",
+        "parameters",
+        "citations",
+        "trace",
+    )
+
     term: str
     definition_id: str
     definition_version: str
@@ -145,20 +140,3 @@ class Decision:
     def reason(self) -> str:
         """One line a reader can act on."""
         return reason_for(self.outcome, self.trace, self.missing_facts)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping with a stable key order."""
-        return {
-            "term": self.term,
-            "definition_id": self.definition_id,
-            "definition_version": self.definition_version,
-            "title": self.title,
-            "profile_id": self.profile_id,
-            "effective_on": self.effective_on,
-            "outcome": self.outcome,
-            "reason": self.reason,
-            "missing_facts": list(self.missing_facts),
-            "parameters": self.parameters,
-            "citations": [c.model_dump(mode="json") for c in self.citations],
-            "trace": [t.to_dict() for t in self.trace],
-        }

@@ -50,10 +50,6 @@ class Change:
     left: str | None
     right: str | None
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return attrs.asdict(self)
-
 
 def _compare_maps(left: dict[str, str], right: dict[str, str], prefix: str) -> list[Change]:
     changes = []

@@ -2,8 +2,9 @@
 
 Every analysis takes the ``networkx.MultiDiGraph`` made by
 :func:`npcs_review.graph.bridge.to_networkx` (or one of the same shape built by hand) and
-returns a frozen attrs result whose ``to_dict()`` is JSON-ready and deterministic: lists are
-sorted, so the same review gives the same output whatever order its nodes and links were given in.
+returns a frozen attrs result (JSON-ready through ``npcs_review.render.data.to_data``) that is
+deterministic: lists are sorted, so the same review gives the same output whatever order its
+nodes and links were given in.
 Node ids are strings, as the review model makes them.
 
 **The causal rule.** A *causal path* follows links of three kinds:
@@ -106,10 +107,6 @@ class LinkRef:
     target: str
     key: int | str
     kind: str | None
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return {"source": self.source, "target": self.target, "key": self.key, "kind": self.kind}
 
 
 def link_order(link: LinkRef) -> tuple[str, str, str, bool, int, str]:

@@ -9,8 +9,6 @@ The analyses themselves live in one module each: :mod:`~npcs_review.graph.struct
 
 from __future__ import annotations
 
-from typing import Any
-
 import attrs
 import networkx as nx
 
@@ -35,17 +33,6 @@ class ReviewAnalysis:
     minimal_cut: MinimalCut
     coverage: Coverage
     levels: LevelCoverage
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return {
-            "structure": self.structure.to_dict(),
-            "pathways": self.pathways.to_dict(),
-            "leverage": self.leverage.to_dict(),
-            "minimal_cut": self.minimal_cut.to_dict(),
-            "coverage": self.coverage.to_dict(),
-            "levels": self.levels.to_dict(),
-        }
 
 
 def analyze(

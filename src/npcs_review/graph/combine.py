@@ -60,17 +60,6 @@ class RecurringFactor:
     by_element: Mapping[str, int]
     by_jurisdiction: Mapping[str, int]
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping (breakdowns sorted by key)."""
-        return {
-            "code": self.code,
-            "reviews": self.reviews,
-            "share": self.share,
-            "by_level": dict(sorted(self.by_level.items())),
-            "by_element": dict(sorted(self.by_element.items())),
-            "by_jurisdiction": dict(sorted(self.by_jurisdiction.items())),
-        }
-
 
 @attrs.frozen
 class CoOccurrence:
@@ -80,10 +69,6 @@ class CoOccurrence:
     b: str
     reviews: int
     lift: float
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return attrs.asdict(self)
 
 
 @attrs.frozen
@@ -99,10 +84,6 @@ class Chain:
     reviews: int
     share: float
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return {"codes": list(self.codes), "reviews": self.reviews, "share": self.share}
-
 
 @attrs.frozen
 class CodeLink:
@@ -115,10 +96,6 @@ class CodeLink:
     source: str
     target: str
     reviews: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return attrs.asdict(self)
 
 
 @attrs.frozen
@@ -164,17 +141,6 @@ class Combined:
         for link in self.links:
             graph.add_edge(link.source, link.target, reviews=link.reviews)
         return graph
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return {
-            "reviews": self.reviews,
-            "jurisdictions": dict(sorted(self.jurisdictions.items())),
-            "factors": [f.to_dict() for f in self.factors],
-            "pairs": [p.to_dict() for p in self.pairs],
-            "chains": [c.to_dict() for c in self.chains],
-            "links": [link.to_dict() for link in self.links],
-        }
 
 
 def factor_keys(data: Mapping[str, Any], taxonomy: str | None = None) -> tuple[str, ...]:
@@ -525,7 +491,7 @@ def combine(
         for (code, value), count in counter.items():
             by[code][i][value] = count
     factors = tuple(
-        RecurringFactor(code, count, count / n, *by[code])
+        RecurringFactor(code, count, count / n, *(dict(sorted(m.items())) for m in by[code]))
         for code, count in sorted(tally.codes.items(), key=lambda kv: (-kv[1], kv[0]))
     )
     pairs = sorted(

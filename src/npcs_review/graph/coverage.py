@@ -41,16 +41,6 @@ class CoverageGap:
     reasons: tuple[str, ...]
     leverage: float
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return {
-            "node": self.node,
-            "kind": self.kind,
-            "level": self.level,
-            "reasons": list(self.reasons),
-            "leverage": self.leverage,
-        }
-
 
 @attrs.frozen
 class StrengthMismatch:
@@ -59,14 +49,6 @@ class StrengthMismatch:
     factor: str
     level: str
     recommendations: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return {
-            "factor": self.factor,
-            "level": self.level,
-            "recommendations": list(self.recommendations),
-        }
 
 
 @attrs.frozen
@@ -89,16 +71,6 @@ class Coverage:
     uncovered: tuple[CoverageGap, ...]
     no_action: tuple[str, ...]
     strength_mismatches: tuple[StrengthMismatch, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return {
-            "leverage_threshold": self.leverage_threshold,
-            "priority": list(self.priority),
-            "uncovered": [g.to_dict() for g in self.uncovered],
-            "no_action": list(self.no_action),
-            "strength_mismatches": [m.to_dict() for m in self.strength_mismatches],
-        }
 
 
 def recommendation_coverage(

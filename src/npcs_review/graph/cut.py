@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Sequence
-from typing import Any
 
 import attrs
 import networkx as nx
@@ -31,6 +30,8 @@ class MinimalCut:
         uncut_path: when unbreakable, one shortest such events-only path.
     """
 
+    __data__ = ("nodes", "size", "breakable", "roots", "uncut_path")
+
     nodes: tuple[str, ...]
     breakable: bool
     roots: tuple[str, ...]
@@ -40,16 +41,6 @@ class MinimalCut:
     def size(self) -> int:
         """The number of nodes in the cut."""
         return len(self.nodes)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return {
-            "nodes": list(self.nodes),
-            "size": self.size,
-            "breakable": self.breakable,
-            "roots": list(self.roots),
-            "uncut_path": list(self.uncut_path),
-        }
 
 
 def minimal_cut(graph: nx.MultiDiGraph) -> MinimalCut:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import attrs
 import networkx as nx
@@ -33,17 +32,6 @@ class LevelCoverage:
     upper: int
     unleveled: int
     proximal_share: float | None
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping (``counts`` in level order, lowest first)."""
-        return {
-            "counts": dict(self.counts),
-            "total": self.total,
-            "proximal": self.proximal,
-            "upper": self.upper,
-            "unleveled": self.unleveled,
-            "proximal_share": self.proximal_share,
-        }
 
 
 def level_coverage(graph: nx.MultiDiGraph, *, proximal_top: str | None = None) -> LevelCoverage:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import attrs
 import networkx as nx
@@ -23,10 +22,6 @@ class FactorLeverage:
     paths_through: int
     share: float
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return attrs.asdict(self)
-
 
 @attrs.frozen
 class Leverage:
@@ -43,10 +38,6 @@ class Leverage:
     def share(self, factor: str) -> float:
         """The share for one factor (0.0 for an unknown id)."""
         return next((f.share for f in self.factors if f.factor == factor), 0.0)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return {"total_paths": self.total_paths, "factors": [f.to_dict() for f in self.factors]}
 
 
 def leverage(graph: nx.MultiDiGraph) -> Leverage:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import pairwise
-from typing import Any
 
 import attrs
 import networkx as nx
@@ -56,6 +55,8 @@ class Pathway:
         weakest: the lowest step score (a chain is as strong as its weakest link).
     """
 
+    __data__ = ("nodes", "level", "links", "evidence", "strength", "confidence", "score", "weakest")
+
     nodes: tuple[str, ...]
     level: str
     evidence: int
@@ -73,19 +74,6 @@ class Pathway:
         """The sort key, best first: highest ``weakest``, then ``score``, fewest steps, ids."""
         return (-self.weakest, -self.score, self.links, self.nodes)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return {
-            "nodes": list(self.nodes),
-            "level": self.level,
-            "links": self.links,
-            "evidence": self.evidence,
-            "strength": self.strength,
-            "confidence": self.confidence,
-            "score": self.score,
-            "weakest": self.weakest,
-        }
-
 
 @attrs.frozen
 class Pathways:
@@ -100,6 +88,16 @@ class Pathways:
             integration: the upper levels are not tied to what happened).
         total: the number of pathways, listed or not (counted, never enumerated).
     """
+
+    __data__ = (
+        "min_level",
+        "sources",
+        "best",
+        "paths",
+        "unconnected_sources",
+        "truncated",
+        "total",
+    )
 
     min_level: str
     sources: tuple[str, ...]
@@ -121,18 +119,6 @@ class Pathways:
     def truncated(self) -> bool:
         """Whether more pathways exist than are listed."""
         return self.more > 0
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return {
-            "min_level": self.min_level,
-            "sources": list(self.sources),
-            "best": None if self.best is None else self.best.to_dict(),
-            "paths": [p.to_dict() for p in self.paths],
-            "unconnected_sources": list(self.unconnected_sources),
-            "truncated": self.truncated,
-            "total": self.total,
-        }
 
 
 def pathways(

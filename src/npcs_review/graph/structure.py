@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import islice
-from typing import Any
 
 import attrs
 import networkx as nx
@@ -28,26 +27,16 @@ class DanglingEnd:
     node: str
     links: tuple[LinkRef, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return {"node": self.node, "links": [link.to_dict() for link in self.links]}
-
 
 @attrs.frozen
 class WrongKindLink:
     """A link whose kind is unknown or whose ends are kinds it may not join."""
 
+    __data__ = ("*link", "source_kind", "target_kind")
+
     link: LinkRef
     source_kind: str
     target_kind: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return {
-            **self.link.to_dict(),
-            "source_kind": self.source_kind,
-            "target_kind": self.target_kind,
-        }
 
 
 @attrs.frozen
@@ -65,6 +54,16 @@ class Structure:
         unconnected_factors: factors with no causal path to the outcome.
     """
 
+    __data__ = (
+        "ok",
+        "outcome_present",
+        "dangling",
+        "wrong_kind",
+        "feedback_loops",
+        "loops_truncated",
+        "unconnected_factors",
+    )
+
     outcome_present: bool
     dangling: tuple[DanglingEnd, ...]
     wrong_kind: tuple[WrongKindLink, ...]
@@ -81,18 +80,6 @@ class Structure:
             and not self.wrong_kind
             and not self.unconnected_factors
         )
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return {
-            "ok": self.ok,
-            "outcome_present": self.outcome_present,
-            "dangling": [d.to_dict() for d in self.dangling],
-            "wrong_kind": [w.to_dict() for w in self.wrong_kind],
-            "feedback_loops": [list(loop) for loop in self.feedback_loops],
-            "loops_truncated": self.loops_truncated,
-            "unconnected_factors": list(self.unconnected_factors),
-        }
 
 
 def _rotate(cycle: Sequence[str]) -> tuple[str, ...]:

@@ -30,6 +30,20 @@ _ORDER = {"error": 0, "warning": 1, "info": 2}
 class Finding:
     """One lint finding: which rule, how severe, where, what, and how to fix it."""
 
+    __data__ = (
+        "code",
+        "slug",
+        "severity",
+        "file",
+        "pointer",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "message",
+        "suggestion",
+    )
+
     code: str
     slug: str
     severity: Severity
@@ -46,22 +60,6 @@ class Finding:
     """Just after the flagged phrase (with ``line`` and ``column`` at its start)."""
     snippet: str | None = None
     """The flagged phrase as the file writes it."""
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping with a stable key order."""
-        return {
-            "code": self.code,
-            "slug": self.slug,
-            "severity": self.severity,
-            "file": self.file,
-            "pointer": self.pointer,
-            "line": self.line,
-            "column": self.column,
-            "end_line": self.end_line,
-            "end_column": self.end_column,
-            "message": self.message,
-            "suggestion": self.suggestion,
-        }
 
 
 Hit = tuple[str, str, str | None] | tuple[str, str, str | None, tuple[int, int]]
@@ -174,6 +172,8 @@ class LintContext:
 class LintReport:
     """Every finding for one case, sorted by place then code."""
 
+    __data__ = ("counts", "rules_run", "findings")
+
     findings: tuple[Finding, ...]
     rules_run: tuple[str, ...]
     levels: Mapping[str, Severity] = attrs.field(factory=dict, eq=False)
@@ -188,14 +188,6 @@ class LintReport:
     def failed(self) -> bool:
         """Whether any finding is an error."""
         return any(f.severity == "error" for f in self.findings)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return {
-            "counts": self.counts,
-            "rules_run": list(self.rules_run),
-            "findings": [f.to_dict() for f in self.findings],
-        }
 
 
 def _codes(tokens: Iterable[str]) -> set[str]:

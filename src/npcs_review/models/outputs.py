@@ -1,7 +1,8 @@
 """Documents this library writes: the schema of classification output.
 
-These models describe (and test) what ``Classification.to_dict()`` produces, so that other
-tools can validate the JSON that ``npcs-review classify --format json`` prints.
+These models describe (and test) what ``npcs_review.render.data.to_data(classification)``
+produces, so that other tools can validate the JSON that ``npcs-review classify --format json``
+prints.
 """
 
 from __future__ import annotations

@@ -72,10 +72,6 @@ class SubmissionRecord:
     added_at: str
     changed_at: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return attrs.asdict(self)
-
 
 @attrs.frozen
 class AddResult:
@@ -94,14 +90,6 @@ class AddResult:
     cases_superseded: int
     warnings: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        data = attrs.asdict(self)
-        data["database"] = str(self.database)
-        data["replaced"] = list(self.replaced)
-        data["warnings"] = list(self.warnings)
-        return data
-
 
 @attrs.frozen
 class RemoveResult:
@@ -112,12 +100,6 @@ class RemoveResult:
     jurisdiction: str
     period: str
     rows_removed: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        data = attrs.asdict(self)
-        data["database"] = str(self.database)
-        return data
 
 
 def default_database(submission: str | os.PathLike[str]) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from npcs_review.render.data import to_data
 from npcs_review.render.formats import Format, FormatTable
 
 if TYPE_CHECKING:
@@ -75,10 +76,7 @@ def classification_text(result: CaseClassification, *, trace: bool = False) -> s
 
 
 def _classification_json(result: CaseClassification) -> str:
-    return (
-        json.dumps([r.to_dict() for r in result.classifications], indent=2, ensure_ascii=False)
-        + "\n"
-    )
+    return json.dumps(to_data(result.classifications), indent=2, ensure_ascii=False) + "\n"
 
 
 def comparison_text(c: Comparison) -> str:
@@ -109,7 +107,7 @@ def comparison_text(c: Comparison) -> str:
 
 
 def _comparison_json(c: Comparison) -> str:
-    return json.dumps(c.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(to_data(c), indent=2, ensure_ascii=False) + "\n"
 
 
 #: The formats of a case's classifications (``npcs-review classify``).

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
+from npcs_review.render.data import to_data
 from npcs_review.render.formats import Format, FormatTable
 
 if TYPE_CHECKING:
@@ -235,8 +236,7 @@ def _diff_text(d: DefinitionsDiff) -> str:
 
 
 def _diff_json(d: DefinitionsDiff) -> str:
-    rows: list[dict[str, Any]] = [c.to_dict() for c in d.changes]
-    return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(to_data(d.changes), indent=2, ensure_ascii=False) + "\n"
 
 
 #: The formats of a comparison of two definitions or profiles (``definitions diff``).

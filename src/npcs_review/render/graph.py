@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from npcs_review.render.data import to_data
 from npcs_review.render.formats import Format, FormatTable
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ def analysis_text(result: ReviewAnalysis) -> str:
 
 
 def _json(result: ReviewAnalysis | Combined) -> str:
-    return json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(to_data(result), indent=2, ensure_ascii=False) + "\n"
 
 
 #: The formats of one review's analyses (``npcs-review graph analyze``).

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from npcs_review.render.data import to_data
 from npcs_review.render.formats import Format, FormatTable
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def to_text(report: LintReport) -> str:
 
 def to_json(report: LintReport) -> str:
     """The report as JSON (deterministic)."""
-    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(to_data(report), indent=2, ensure_ascii=False) + "\n"
 
 
 def documentation_url() -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from npcs_review.render.data import to_data
 from npcs_review.render.formats import Format, FormatTable
 
 if TYPE_CHECKING:
@@ -148,25 +149,25 @@ def remove_text(r: RemoveResult) -> str:
 SHARE_FORMATS: FormatTable[ShareResult] = FormatTable(
     "submission",
     Format("text", share_text, "text/plain", ".txt"),
-    Format("json", lambda r: _json(r.to_dict()), "application/json", ".json"),
+    Format("json", lambda r: _json(to_data(r)), "application/json", ".json"),
 )
 CHECK_FORMATS: FormatTable[CheckedSubmission] = FormatTable(
     "submission check",
     Format("text", check_text, "text/plain", ".txt"),
-    Format("json", lambda c: _json(c.to_dict()), "application/json", ".json"),
+    Format("json", lambda c: _json(to_data(c)), "application/json", ".json"),
 )
 POOL_ADD_FORMATS: FormatTable[AddResult] = FormatTable(
     "pool addition",
     Format("text", add_text, "text/plain", ".txt"),
-    Format("json", lambda r: _json(r.to_dict()), "application/json", ".json"),
+    Format("json", lambda r: _json(to_data(r)), "application/json", ".json"),
 )
 POOL_LIST_FORMATS: FormatTable[tuple[SubmissionRecord, ...]] = FormatTable(
     "pool listing",
     Format("text", list_text, "text/plain", ".txt"),
-    Format("json", lambda rs: _json([r.to_dict() for r in rs]), "application/json", ".json"),
+    Format("json", lambda rs: _json(to_data(rs)), "application/json", ".json"),
 )
 POOL_REMOVE_FORMATS: FormatTable[RemoveResult] = FormatTable(
     "pool removal",
     Format("text", remove_text, "text/plain", ".txt"),
-    Format("json", lambda r: _json(r.to_dict()), "application/json", ".json"),
+    Format("json", lambda r: _json(to_data(r)), "application/json", ".json"),
 )

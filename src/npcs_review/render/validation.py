@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from npcs_review.render.data import to_data
 from npcs_review.render.formats import Format, FormatTable
 
 if TYPE_CHECKING:
@@ -31,8 +32,7 @@ def _text(report: ValidationReport) -> str:
 
 def _json(report: ValidationReport) -> str:
     results = [
-        {"source": c.source, "valid": c.ok, "problems": [p.to_dict() for p in c.problems]}
-        for c in report.cases
+        {"source": c.source, "valid": c.ok, "problems": to_data(c.problems)} for c in report.cases
     ]
     return json.dumps({"summary": report.summary, "results": results}, indent=2) + "\n"
 

@@ -52,6 +52,8 @@ _PROVENANCE = (
 class CheckedSubmission:
     """A submission as checked: its id, provenance, files and every problem found."""
 
+    __data__ = ("folder", ("valid", "ok"), "submission_id", "provenance", "rows", "problems")
+
     folder: Path
     submission_id: str | None
     provenance: Mapping[str, Any]
@@ -64,17 +66,6 @@ class CheckedSubmission:
     def ok(self) -> bool:
         """True when nothing is wrong."""
         return not self.problems
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping with a stable order."""
-        return {
-            "folder": str(self.folder),
-            "valid": self.ok,
-            "submission_id": self.submission_id,
-            "provenance": dict(self.provenance),
-            "rows": dict(self.rows),
-            "problems": [p.to_dict() for p in self.problems],
-        }
 
 
 def _json(path: Path, problems: list[Problem]) -> Any:

@@ -33,6 +33,22 @@ Cls = tuple[Any, ...]
 class RiskReport:
     """The k-anonymity of one submission."""
 
+    __data__ = (
+        "k",
+        "k_anonymous",
+        (
+            "quasi_identifiers",
+            lambda r: [{"element": e, "columns": c} for e, c in r.quasi_identifiers],
+        ),
+        "records",
+        "classes",
+        "smallest_class",
+        ("small_classes", "small_class_count"),
+        "records_in_small_classes",
+        ("small_classes_listed", lambda r: r.listed()),
+        ("local_suppression", lambda r: dict(sorted(r.suppressed.items())) or None),
+    )
+
     k: int
     quasi_identifiers: tuple[tuple[str, tuple[str, ...]], ...]
     """(element, the columns shared for it), in order."""
@@ -51,26 +67,13 @@ class RiskReport:
         """True when every class holds at least k cases."""
         return self.small_class_count == 0
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping with a stable order."""
+    def listed(self) -> list[dict[str, Any]]:
+        """The small classes listed: each class's size and its values by column."""
         columns = [c for _, cols in self.quasi_identifiers for c in cols]
-        return {
-            "k": self.k,
-            "k_anonymous": self.k_anonymous,
-            "quasi_identifiers": [
-                {"element": e, "columns": list(cols)} for e, cols in self.quasi_identifiers
-            ],
-            "records": self.records,
-            "classes": self.classes,
-            "smallest_class": self.smallest_class,
-            "small_classes": self.small_class_count,
-            "records_in_small_classes": self.records_in_small_classes,
-            "small_classes_listed": [
-                {"size": size, "values": dict(zip(columns, _shown(cls), strict=True))}
-                for cls, size in self.small_classes
-            ],
-            "local_suppression": dict(sorted(self.suppressed.items())) or None,
-        }
+        return [
+            {"size": size, "values": dict(zip(columns, _shown(cls), strict=True))}
+            for cls, size in self.small_classes
+        ]
 
 
 def _shown(cls: Cls) -> list[Any]:

@@ -27,6 +27,7 @@ from typing import Any, Literal
 import attrs
 
 from npcs_review.errors import NpcsReviewError, Problem
+from npcs_review.render.data import to_data
 from npcs_review.share.agreements import Agreement, period_span
 from npcs_review.share.dataset import Column, CoreDataSet, core_data_set
 from npcs_review.share.extract import CaseContext, Plan, TablePlan, compile_plan
@@ -93,6 +94,22 @@ class TextWithheld:
 class ShareResult:
     """What ``share_cases`` wrote, and what it left out."""
 
+    __data__ = (
+        "submission_id",
+        "folder",
+        "jurisdiction",
+        "period",
+        "agreement",
+        "cases_read",
+        "cases_shared",
+        ("cases_left_out", "left_out_count"),
+        "left_out",
+        ("texts_withheld", "text_withheld_count"),
+        "rows",
+        "risk",
+        ("files", lambda r: [{"path": n, "sha256": h, "bytes": b} for n, h, b in r.files]),
+    )
+
     submission_id: str
     folder: Path
     jurisdiction: str
@@ -113,27 +130,6 @@ class ShareResult:
     def complete(self) -> bool:
         """True when every case read was shared (none left out)."""
         return self.left_out_count == 0
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping with a stable order."""
-        return {
-            "submission_id": self.submission_id,
-            "folder": str(self.folder),
-            "jurisdiction": self.jurisdiction,
-            "period": self.period,
-            "agreement": self.agreement,
-            "cases_read": self.cases_read,
-            "cases_shared": self.cases_shared,
-            "cases_left_out": self.left_out_count,
-            "left_out": [
-                {"source": x.source, "problems": [p.to_dict() for p in x.problems]}
-                for x in self.left_out
-            ],
-            "texts_withheld": self.text_withheld_count,
-            "rows": dict(self.rows),
-            "risk": self.risk.to_dict(),
-            "files": [{"path": n, "sha256": h, "bytes": b} for n, h, b in self.files],
-        }
 
 
 # ------------------------------------------------------------------------------ tables
@@ -494,7 +490,7 @@ def share_cases(
             "local_suppression": suppress_locally,
         }
         _write_json(work / WITHHOLDING, _withholding_log(run, core, plan, suppressed))
-        _write_json(work / RISK, risk.to_dict())
+        _write_json(work / RISK, to_data(risk))
         _write_json(work / DATAPACKAGE, _datapackage(plan, core, provenance, work, suffix, tables))
         names = sorted(p.name for p in work.iterdir())
         files: list[dict[str, Any]] = []
