@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from npcs_review.pool.database import PoolError, pool_add, pool_list, pool_remove
 from npcs_review.pool.layout import pool_layout
+from npcs_review.share.submission import submission_id_of
 from tests.conftest import ROOT
 from tests.sharing import OTHER_KEY, cases_of, submit
 
@@ -193,3 +198,29 @@ def test_csv_submissions_load_with_the_same_types(tmp_path: Path) -> None:
     ).fetchall()
     con.close()
     assert rows[0][1:] == rows[1][1:]
+
+
+def _reseal(folder: Path) -> None:
+    """Recompute the manifest's checksums and id, as a careless tool editing a table would."""
+    manifest = json.loads((folder / "manifest.json").read_text())
+    for entry in manifest["files"]:
+        data = (folder / entry["path"]).read_bytes()
+        entry["sha256"], entry["bytes"] = hashlib.sha256(data).hexdigest(), len(data)
+    manifest["submission_id"] = submission_id_of(manifest["provenance"], manifest["files"])
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+
+
+def test_a_submission_repeating_a_key_is_refused_whole(tmp_path: Path) -> None:
+    """A table that repeats a row's key (the pool's primary key) loads nothing at all."""
+    db = tmp_path / "pool.duckdb"
+    submit(tmp_path / "ok", cases_of("us_pa", 3))
+    pool_add(tmp_path / "ok", db)
+    before = _snapshot(db)
+    submit(tmp_path / "twice", cases_of("us_pa", 5), period="2025-Q4")
+    path = tmp_path / "twice" / "children.parquet"
+    table = pq.read_table(path)
+    pq.write_table(pa.concat_tables([table, table.slice(0, 1)]), path)
+    _reseal(tmp_path / "twice")
+    with pytest.raises(PoolError, match="repeats 1 key"):
+        pool_add(tmp_path / "twice", db)
+    assert _snapshot(db) == before

@@ -22,7 +22,12 @@ from typing import Any, Literal
 import attrs
 
 from npcs_review.errors import NpcsReviewError, Problem
-from npcs_review.pool.layout import SUBMISSIONS, create_statements, pool_layout
+from npcs_review.pool.layout import (
+    SUBMISSIONS,
+    create_statements,
+    duplicate_keys_sql,
+    pool_layout,
+)
 
 __all__ = [
     "DEFAULT_DB",
@@ -130,6 +135,7 @@ def _connect(db: Path, *, create: bool) -> Iterator[Any]:
             [Problem("NPR-P340", f"cannot open the database: {exc}", "", str(db))]
         ) from None
     try:
+        con.execute("SET enable_progress_bar = false")  # a library prints nothing by itself
         _ensure_layout(con)
         yield con
     finally:
@@ -237,6 +243,21 @@ def pool_add(
                 )
             con.execute("DELETE FROM submissions WHERE submission_id = ?", [sid])
             rows = _load_tables(con, source, checked, sid)
+            for layout in pool_layout():
+                if layout.name != SUBMISSIONS.name:
+                    twice = con.execute(duplicate_keys_sql(layout), [sid]).fetchone()[0]
+                    if twice:
+                        raise PoolError(
+                            [
+                                Problem(
+                                    "NPR-P341",
+                                    f"table {layout.name} repeats {twice} key(s) "
+                                    f"({', '.join(layout.primary_key[1:])}); nothing was loaded",
+                                    "",
+                                    str(source),
+                                )
+                            ]
+                        )
             superseded = con.execute(
                 "SELECT count(*) FROM incidents AS o JOIN incidents AS n USING "
                 "(jurisdiction, case_pseudonym) WHERE n.submission_id = ? AND "

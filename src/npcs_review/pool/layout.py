@@ -20,6 +20,7 @@ __all__ = [
     "PoolColumn",
     "PoolTable",
     "create_statements",
+    "duplicate_keys_sql",
     "pool_layout",
 ]
 
@@ -112,12 +113,27 @@ def _quote(name: str) -> str:
 
 
 def create_statements(core: CoreDataSet | None = None) -> list[str]:
-    """``CREATE TABLE IF NOT EXISTS`` statements for the whole layout."""
+    """``CREATE TABLE IF NOT EXISTS`` statements for the whole layout.
+
+    Only ``submissions`` declares its primary key to DuckDB: an index on the data tables would
+    triple the time a load takes, so ``pool add`` checks the new submission's keys itself
+    (:func:`duplicate_keys_sql`), inside the load's transaction.
+    """
     out = []
     for table in pool_layout(core):
         cols = [
             f"{_quote(c.name)} {c.type}{' NOT NULL' if c.not_null else ''}" for c in table.columns
         ]
-        cols.append(f"PRIMARY KEY ({', '.join(_quote(k) for k in table.primary_key)})")
+        if table.name == SUBMISSIONS.name:
+            cols.append(f"PRIMARY KEY ({', '.join(_quote(k) for k in table.primary_key)})")
         out.append(f"CREATE TABLE IF NOT EXISTS {_quote(table.name)} ({', '.join(cols)})")
     return out
+
+
+def duplicate_keys_sql(table: PoolTable) -> str:
+    """A query counting the key values that occur twice in one submission (parameter: its id)."""
+    keys = ", ".join(_quote(k) for k in table.primary_key)
+    return (
+        f"SELECT count(*) FROM (SELECT {keys} FROM {_quote(table.name)} WHERE submission_id = ? "
+        f"GROUP BY {keys} HAVING count(*) > 1)"
+    )

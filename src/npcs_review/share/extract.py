@@ -23,7 +23,7 @@ from npcs_review.models import MISSING, Case
 from npcs_review.models._types import date_bounds
 from npcs_review.registry import Registry
 from npcs_review.share.dataset import Column, CoreDataSet, Element, Table
-from npcs_review.share.ladders import EMPTY_LIST, LADDERS, Convert
+from npcs_review.share.ladders import EMPTY_LIST, LADDERS, Convert, value_normalizer
 
 __all__ = ["DERIVATIONS", "ROW_SOURCES", "CaseContext", "Plan", "TablePlan", "compile_plan"]
 
@@ -301,6 +301,8 @@ class Step:
     convert: Convert
     keep: tuple[tuple[str, str], ...]
     """(ladder column, column name) pairs the level keeps."""
+    emit: Callable[[CaseContext, Any, int, dict[str, Any]], None]
+    """Reads, coarsens and writes the kept columns into a row (built once, for speed)."""
 
 
 @attrs.frozen
@@ -323,21 +325,41 @@ class Plan:
     def extract(self, ctx: CaseContext) -> dict[str, list[dict[str, Any]]]:
         """The case's rows, by table name, each row a mapping of column name to value."""
         out: dict[str, list[dict[str, Any]]] = {}
-        day = ctx.incident_day
         for plan in self.tables:
             rows = []
             for index, item in enumerate(plan.rows(ctx), start=1):
                 row: dict[str, Any] = {}
                 for step in plan.steps:
-                    parts = step.convert(step.read(ctx, item, index), step.element, day)
-                    for part, name in step.keep:
-                        row[name] = parts[part]
+                    step.emit(ctx, item, index, row)
                 rows.append(row)
             out[plan.table.id] = rows
         return out
 
 
-def _reader(element: Element) -> Callable[[CaseContext, Any, int], Any]:
+def _emitter(
+    element: Element,
+    read: Callable[[CaseContext, Any, int], Any],
+    convert: Convert,
+    keep: tuple[tuple[str, str], ...],
+) -> Callable[[CaseContext, Any, int, dict[str, Any]], None]:
+    if element.ladder.id == "value" and len(keep) == 1:
+        normalize = value_normalizer(element)
+        name = keep[0][1]
+
+        def emit_value(ctx: CaseContext, item: Any, index: int, row: dict[str, Any]) -> None:
+            row[name] = normalize(read(ctx, item, index))
+
+        return emit_value
+
+    def emit(ctx: CaseContext, item: Any, index: int, row: dict[str, Any]) -> None:
+        parts = convert(read(ctx, item, index), element, ctx.incident_day)
+        for part, column in keep:
+            row[column] = parts[part]
+
+    return emit
+
+
+def _reader(element: Element, dict_rows: bool) -> Callable[[CaseContext, Any, int], Any]:
     params = element.parameters
     if element.source_kind == "derived":
         derive = DERIVATIONS[element.source]
@@ -347,6 +369,11 @@ def _reader(element: Element) -> Callable[[CaseContext, Any, int], Any]:
     raw = element.source
     if raw.startswith("./"):
         tokens = split(raw[1:])
+        if len(tokens) == 1:  # the common case, read directly
+            [token] = tokens
+            if dict_rows:
+                return lambda ctx, row, index: row.get(token)
+            return lambda ctx, row, index: getattr(row, token, None)
         return lambda ctx, row, index: _resolve(row, tokens)
     absolute = split(raw)
     return lambda ctx, row, index: _resolve(ctx.case, absolute)
@@ -391,15 +418,10 @@ def compile_plan(core: CoreDataSet, levels: Mapping[str, str | None]) -> Plan:
             if level not in element.levels:
                 msg = f"{element.id} has no level {level!r}"
                 raise KeyError(msg)
-            kept = element.columns_at(level)
-            steps.append(
-                Step(
-                    element,
-                    _reader(element),
-                    LADDERS[element.ladder.id],
-                    tuple((c.part, c.name) for c in kept),
-                )
-            )
+            keep = tuple((c.part, c.name) for c in element.columns_at(level))
+            read = _reader(element, dict_rows=table.rows in ROW_SOURCES and table.rows != "case")
+            convert = LADDERS[element.ladder.id]
+            steps.append(Step(element, read, convert, keep, _emitter(element, read, convert, keep)))
         columns = tuple(c for s in steps for c in s.element.columns if (c.part, c.name) in s.keep)
         tables.append(TablePlan(table, _row_source(table), tuple(steps), columns))
     return Plan(tuple(tables))

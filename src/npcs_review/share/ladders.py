@@ -22,7 +22,7 @@ from npcs_review.share.dataset import Band, Element
 #: What a shared list with no items reads as (CSV cannot tell an empty string from missing).
 EMPTY_LIST = "none"
 
-__all__ = ["LADDERS", "band_of", "date_parts", "days_between"]
+__all__ = ["LADDERS", "band_of", "date_parts", "days_between", "value_normalizer"]
 
 DAYS_PER_MONTH = 30.4375
 DAYS_PER_YEAR = 365.25
@@ -136,24 +136,33 @@ def _categories() -> frozenset[str]:
     return codelist("race").codes & codelist("race_ethnicity").codes
 
 
-def _value(raw: Any, element: Element, incident: date | None) -> Parts:
+def value_normalizer(element: Element) -> Callable[[Any], Any]:
+    """How a value-ladder element's raw value becomes its column's value (chosen once)."""
     kind = element.columns[0].type
     if element.multiple:
-        if isinstance(raw, list) and element.codelist is not None:
-            order = codelist(element.codelist)
-            return {"value": ";".join(sorted(set(raw), key=order.rank)) or EMPTY_LIST}
-        return {"value": raw if isinstance(raw, str) else None}
+        order = codelist(element.codelist) if element.codelist is not None else None
+
+        def joined(raw: Any) -> Any:
+            if isinstance(raw, list) and order is not None:
+                return ";".join(sorted(set(raw), key=order.rank)) or EMPTY_LIST
+            return raw if isinstance(raw, str) else None
+
+        return joined
     if kind == "string":
-        return {"value": raw if isinstance(raw, str) else None if raw is None else str(raw)}
-    if _missing(raw):
-        return {"value": None}
+        return lambda raw: raw if raw is None or isinstance(raw, str) else str(raw)
     if kind == "boolean":
-        return {"value": raw if isinstance(raw, bool) else None}
+        return lambda raw: raw if isinstance(raw, bool) else None
     if kind == "integer":
-        return {"value": raw if isinstance(raw, int) and not isinstance(raw, bool) else None}
+        return lambda raw: raw if isinstance(raw, int) and not isinstance(raw, bool) else None
     if kind == "number":
-        return {"value": float(raw) if isinstance(raw, int | float) else None}
-    return {"value": raw}
+        return lambda raw: (
+            float(raw) if isinstance(raw, int | float) and not isinstance(raw, bool) else None
+        )
+    return lambda raw: None if _missing(raw) else raw
+
+
+def _value(raw: Any, element: Element, incident: date | None) -> Parts:
+    return {"value": value_normalizer(element)(raw)}
 
 
 def _text(raw: Any, element: Element, incident: date | None) -> Parts:

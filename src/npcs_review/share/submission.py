@@ -51,6 +51,8 @@ MANIFEST = "manifest.json"
 DATAPACKAGE = "datapackage.json"
 WITHHOLDING = "withholding.json"
 RISK = "risk.json"
+#: Cases between two runs of the cyclic garbage collector while sharing.
+GC_EVERY = 20_000
 #: Rows buffered per table before they are written (one Parquet row group).
 BATCH_ROWS = 5_000
 #: The most left-out cases and withheld texts a result keeps in detail (the rest are counted).
@@ -228,8 +230,10 @@ class _TableWriter:
 
         if self.writer is None:
             self.writer = _open_writer(self.path, self.schema, self.fmt)
-        if self.rows:
-            batch = pa.Table.from_pylist(self.rows, schema=self.schema)
+        if self.rows:  # column by column: ten times faster than Table.from_pylist
+            rows = self.rows
+            columns = {name: [row[name] for row in rows] for name in self.schema.names}
+            batch = pa.Table.from_pydict(columns, schema=self.schema)
             self.writer.write_table(batch)
             self.count += len(self.rows)
             self.rows = []
@@ -452,16 +456,23 @@ def share_cases(
             p.table.id: _TableWriter(work / f"{p.table.id}{suffix}", p.columns, tables)
             for p in plan.tables
         }
-        gc_was_on = gc.isenabled()
+        # The cyclic collector runs every GC_EVERY cases instead of on its own schedule: a case
+        # leaves no reference cycle behind once its evaluator's results are cleared, so memory
+        # stays bounded, and the time the collector would spend walking the heap is saved.
+        automatic = gc.isenabled()
         gc.disable()
+        gc.freeze()  # what is loaded now (definitions, models) lives on: never scan it again
         try:
             for file in iter_case_files(paths):
                 for result in iter_load(file):
                     _share_one(run, result, registry, writers)
+                    if run.read % GC_EVERY == 0:
+                        gc.collect()
                     if progress is not None and run.read % 1000 == 0:
                         progress(run.read)
         finally:
-            if gc_was_on:
+            gc.unfreeze()
+            if automatic:
                 gc.enable()
         for writer in writers.values():
             writer.close()
@@ -580,6 +591,7 @@ def _share_one(run: _Run, result: Any, registry: Any, writers: Mapping[str, _Tab
     run.seen.add(pseudonym)
     ctx = CaseContext(case, registry, key)
     rows = run.plan.extract(ctx)
+    ctx.evaluator.results.clear()  # its indicators' traces point back at it: free them now
     if run.narrative:
         _check_text(run, rows, pseudonym, ctx.span)
     if run.qi_columns:
