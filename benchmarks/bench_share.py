@@ -152,9 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "share": "share (Parquet, streamed)",
             "pool": "pool add (new DuckDB file)",
         }
-        print(
-            f"{'step':42} {'wall s':>8} {'CPU s':>8} {'cases/s':>9} {'x v+c':>7} {'peak MB':>8}"
-        )
+        print(f"{'step':42} {'wall s':>8} {'CPU s':>8} {'cases/s':>9} {'x v+c':>7} {'peak MB':>8}")
         for mode, row in rows.items():
             print(
                 f"{labels[mode]:42} {row['seconds']:8.1f} {row['cpu']:8.1f} "
