@@ -65,6 +65,7 @@ def test_obfuscated_numbers_are_still_found(text: str) -> None:
         "The infant was found not breathing by a caregiver.",
         "Report screened in for investigation.",
         "Safe sleep guidance was given at the hospital.",
+        "Reviewed under F.S. 39.2015(2), 42 U.S.C. 5106a and C.G.S. \u00a746a-13l.",
     ],
 )
 def test_ordinary_report_text_is_left_alone(text: str) -> None:

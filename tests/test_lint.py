@@ -515,3 +515,20 @@ def test_the_identifier_rule_reads_every_text_label_and_id() -> None:
     assert missed == []
     for part in ("/review/team/0/role", "/review/level_labels/", "/owner_role", "/duty"):
         assert any(part in p for p in flagged), part
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("The mother missed three appointments with the provider.", False),
+        ("A verified report of inadequate supervision was received.", False),
+        ("The January screen was missed because of transport.", True),
+        ("The worker missed the bruise on the child's back.", True),
+        ("Supervision of the case was inadequate.", True),
+    ],
+)
+def test_plain_facts_are_not_judgments(text: str, flagged: bool) -> None:
+    """'Missed appointments' and 'inadequate supervision' (an allegation's name) are facts."""
+    case = _review(findings=[{"id": "g1", "text": text}])
+    found = _codes(case, select=["hindsight-language", "blame-language"])
+    assert bool(found) is flagged

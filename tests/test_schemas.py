@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from npcs_review.engine.classify import classify
+from npcs_review.engine.scope import default_scope
 from npcs_review.io import load_case, read_yaml
 from npcs_review.models import Case
 from npcs_review.models._types import DATE_PATTERNS
@@ -274,7 +275,7 @@ def test_classification_output_matches_its_schema() -> None:
     python, rust = _validators("classification")
     for path in sorted(EXAMPLES.glob("*.yaml")):
         case = load_case(path)
-        for profile in (None, case.case.jurisdiction):
+        for profile in default_scope(case):  # the national set, and the state's profile if any
             data = json.loads(json.dumps(to_data(classify(case, profile=profile))))
             ClassificationOutput.model_validate(data)
             python.validate(data)

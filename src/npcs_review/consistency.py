@@ -227,9 +227,8 @@ def _dates(case: Case) -> Iterator[Problem]:
     cert = case.incident.medical.physician_certification if case.incident.medical else None
     if cert is not None and _after(_bounds(cert.date), completed):
         late.append(("/incident/medical/physician_certification/date", cert.date))
-    for i, d in enumerate(case.determinations):
-        if _after(_bounds(d.date), completed):
-            late.append((f"/determinations/{i}/date", d.date))
+    # determinations may follow the review: charges, convictions, an oversight office's finding
+    # and the agency's response to it are often dated after the review's report
     for i, h in enumerate(case.history):
         if _after(spans[i][0], completed):
             late.append((f"/history/{i}/date", h.date))

@@ -47,6 +47,10 @@ class Phrase(DefinitionModel):
     """Id of the source."""
     suggestion: str
     """A neutral, mechanism-based way to say it instead."""
+    not_before: list[str] = Field(default_factory=list)
+    """Words that, right after the phrase or two words later, make it a plain fact rather than
+    a judgment ("missed three appointments", "inadequate supervision" as an allegation's
+    name)."""
 
 
 class Attribution(DefinitionModel):
@@ -143,10 +147,13 @@ def read_lint_file(path: str, kind: type[M]) -> M:
 def phrases() -> tuple[tuple[Phrase, re.Pattern[str]], ...]:
     """The phrase list, each with its compiled pattern."""
     model = read_lint_file("phrases.yaml", PhraseFile)
-    return tuple(
-        (p, re.compile(r"\b" + re.escape(p.phrase).replace(r"\ ", r"\s+") + r"\b", re.IGNORECASE))
-        for p in model.phrases
-    )
+    out = []
+    for p in model.phrases:
+        words = re.escape(p.phrase).replace(r"\ ", r"\s+")
+        unless = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in p.not_before)
+        tail = rf"(?!\s+(?:[\w-]+\s+){{0,2}}(?:{unless})\b)" if unless else ""
+        out.append((p, re.compile(rf"\b{words}\b{tail}", re.IGNORECASE)))
+    return tuple(out)
 
 
 # the reporting body: a name ("the Office of the Child Advocate", "OCA") or "the …" phrase, but

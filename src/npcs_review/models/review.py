@@ -279,8 +279,9 @@ class Review(Model):
     started: Maybe[PartialDate] | None = None
     """When the review started."""
     completed: Maybe[PartialDate] | None = None
-    """When the review was completed. The incident, agency history, certification and
-    determinations cannot be dated after it; recommendations may fall due later."""
+    """When the review was completed. The incident, agency history and certification cannot be
+    dated after it; determinations (charges, convictions, an oversight finding and the agency's
+    response) may follow it, and recommendations may fall due later."""
     method: Annotated[str, Coded("review_method")] | None = None
     """The analysis method (code list ``review_method``)."""
     team: list[TeamMember] = Field(default_factory=list)

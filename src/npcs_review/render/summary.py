@@ -137,7 +137,10 @@ def build_summary(case: Case, *, audience: str = "internal") -> Summary:
         sections.append(_lint(case))
     sections.append(_completeness(original))
     title = f"{kind} — {where}"
-    return Summary(title, audience, _BANNER[audience], _facts(case, view), tuple(sections), figures)
+    banner = _BANNER[audience]
+    if public:
+        banner += f" and what {where}'s disclosure rule publishes." if published else "."
+    return Summary(title, audience, banner, _facts(case, view), tuple(sections), figures)
 
 
 def _facts(case: Case, view: AudienceView) -> tuple[tuple[str, str], ...]:
@@ -195,6 +198,12 @@ def _overview(
         if due:
             line += f". Review required: {'; '.join(due)}"
         paragraphs.append(line + ".")
+    if len(runs) == 1:
+        where = _label("jurisdiction", case.case.jurisdiction)
+        paragraphs.append(
+            f"No {where} profile is encoded: the case is classified under the partnership "
+            "standard and federal definitions only."
+        )
     rows: list[tuple[str, ...]] = []
     inc = case.incident
     if inc.medical is not None and inc.medical.admission_date is not None:
@@ -333,10 +342,10 @@ def _determinations(case: Case, view: AudienceView) -> Section:
 
 
 def _person_names(case: Case) -> dict[str, str]:
-    """Persons by id as a reader should see them: their relationship to the child."""
+    """Persons by id as a reader should see them: their role id and relationship to the child."""
     out = {"child": "the child"}
     for p in case.persons:
-        out[p.id] = _label("relationship", p.relationship).lower()
+        out[p.id] = f"{p.id} ({_label('relationship', p.relationship).lower()})"
     return out
 
 
@@ -365,23 +374,26 @@ def _allegations(case: Case, *, public: bool) -> Section:
 
 
 def _responses(case: Case, view: AudienceView) -> Section:
+    """Each response to a finding: who, when, its position, whose finding, what it said."""
     names = {d.id: d for d in case.determinations}
     paragraphs = []
     for d in case.determinations:
         if d.type != "agency_response" and d.responds_to is None:
             continue
-        answered = names.get(d.responds_to or "")
-        what = (
-            f"{_authority(answered)}'s finding"
-            + (f" ({view.date(answered.date)})" if answered and answered.date else "")
-            if answered
-            else "a finding"
+        when = f" ({view.date(d.date)})" if d.date is not None else ""
+        stance = (
+            _label("response_position", d.position).lower()
+            if d.position
+            else "responds to the finding"
         )
-        stance = _label("response_position", d.position).lower() if d.position else "responds to"
-        line = f"{_authority(d)} {stance} {what}"
-        if d.date is not None:
-            line += f", {view.date(d.date)}"
-        paragraphs.append(line + (f": {d.note}" if d.note else "."))
+        answered = names.get(d.responds_to or "")
+        whose = ""
+        if answered is not None:
+            whose = f" of {_authority(answered)}" + (
+                f" ({view.date(answered.date)})" if answered.date is not None else ""
+            )
+        line = f"{_authority(d)}{when} {stance}{whose}."
+        paragraphs.append(line + (f" {d.note}" if d.note else ""))
     return _section("agency-response", "The agency's response to findings", tuple(paragraphs))
 
 
