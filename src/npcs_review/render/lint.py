@@ -231,6 +231,11 @@ these reports (`tests/test_consumer_sarif.py`).
 """
 
 _OUTRO = """\
+A phrase may list words that turn it into a plain fact when they follow it (within two words):
+"missed three appointments" and "inadequate supervision" (the name of an allegation in several
+states' codes) are not flagged; "missed the bruise" is. The identifier patterns skip legal
+citations and degrees written like initials ("F.S. 39.2015", "42 U.S.C.", "R.N.").
+
 The phrase list and the identifier patterns are heuristics: they catch the common cases and
 will miss some. They are data, so a jurisdiction can propose additions with their sources.
 """
