@@ -70,7 +70,7 @@ def test_left_out_cases_are_listed_and_the_exit_code_says_so(tmp_path: Path) -> 
     result = _share(tmp_path, "--format", "json", cases=EXAMPLES)
     assert result.exit_code == 1  # type: ignore[attr-defined]
     data = json.loads(result.output)  # type: ignore[attr-defined]
-    assert data["cases_read"] == 8
+    assert data["cases_read"] == len(list(EXAMPLES.glob("*.yaml")))  # one case per example
     assert data["cases_shared"] == 1
     assert {p["code"] for x in data["left_out"] for p in x["problems"]} == {"NPR-P321"}
 
