@@ -676,8 +676,11 @@ def dump_case(case: Case, format: Format = "json") -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` atomically: readers see the old file or the new, never half."""
+def write_text_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
+    """Write ``text`` to ``path`` atomically: readers see the old file or the new, never half.
+
+    Bytes (a binary format such as Parquet) are written as they are; text as UTF-8.
+    """
     target = Path(path)
     try:
         mode = target.stat().st_mode & 0o777
@@ -688,8 +691,8 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
     try:
         os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
         Path(tmp).replace(target)

@@ -13,6 +13,7 @@ from npcs_review.cli import (
     graph,
     lint,
     pool,
+    report,
     schema,
     share,
     summary,
@@ -33,6 +34,7 @@ app.command("classify")(classify.classify)
 app.command("lint")(lint.lint)
 app.command("summary")(summary.summary)
 app.command("init")(summary.init)
+app.command("report")(report.report)
 app.add_typer(definitions.app, name="definitions")
 app.add_typer(schema.app, name="schema")
 app.add_typer(graph.app, name="graph")

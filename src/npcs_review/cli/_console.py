@@ -79,7 +79,7 @@ def output_option(help: str = "Write to this file instead of standard output.") 
 
 
 def emit(
-    text: str, output: Path | None, *, inputs: Sequence[Path] = (), done: str | None = None
+    text: str | bytes, output: Path | None, *, inputs: Sequence[Path] = (), done: str | None = None
 ) -> None:
     """Print ``text`` to standard output, or write it atomically to ``output``.
 

@@ -81,7 +81,8 @@ class MeasureResult:
     tables: tuple[ResultTable, ...]
     notes: tuple[str, ...] = ()
     audit: tuple[tuple[str, int, int, float], ...] = ()
-    """Per facet: (facet, suppressed cells, protected cells, narrowest width over threshold)."""
+    """Per facet: (facet, published cells suppressed, cells audited, the smallest amount by
+    which an audited cell's feasible interval exceeds its threshold)."""
 
 
 @attrs.frozen
@@ -104,18 +105,9 @@ def _level_order(dim: str, values: set[str], scope: Scope) -> tuple[str, ...]:
             years |= set(range(min(years), max(years) + 1))
         extra = (NOT_RECORDED,) if NOT_RECORDED in values else ()
         return tuple(str(y) for y in sorted(years)) + extra
-    codes = _codelist_order(DIMENSIONS[dim].codelist) if dim in DIMENSIONS else []
+    codes = list(DIMENSIONS[dim].order()) if dim in DIMENSIONS else []
     rank = {c: i for i, c in enumerate(codes)}
     return tuple(sorted(values, key=lambda v: (v == NOT_RECORDED, rank.get(v, len(rank)), v)))
-
-
-def _codelist_order(list_id: str | None) -> list[str]:
-    if list_id is None:
-        return []
-    from npcs_review.codelists import codelists  # noqa: PLC0415
-
-    found = codelists().get(list_id)
-    return [v.code for v in found.values] if found is not None else []
 
 
 def _text(value: Any) -> str:
@@ -560,7 +552,7 @@ def _measure_result(
         audit.append(
             (
                 built.facet or "",
-                len(protection.suppressed),
+                sum(1 for c in protection.suppressed if not cube.is_hidden(c)),
                 len(protection.intervals),
                 min(widths) if widths else 0.0,
             )

@@ -196,6 +196,9 @@ class MeasureFile(DefinitionModel):
     """Also show the change from the previous year (tables with ``year``)."""
     citations: list[Citation] = Field(min_length=1)
     """Where the measure and its method come from."""
+    parameters: dict[DefinitionId, Any] = Field(default_factory=dict)
+    """Values a source relation needs for this measure (for example each jurisdiction's review
+    deadline), each explained in ``notes`` and cited in ``citations``."""
     notes: list[str] = Field(default_factory=list)
     """Caveats for the methods section."""
     vectors: list[MeasureVector] = Field(min_length=1)

@@ -34,7 +34,18 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["ALL", "Cell", "Cube", "Protection", "audit", "protect"]
+from npcs_review.errors import NpcsReviewError, Problem
+
+__all__ = ["ALL", "Cell", "Cube", "CubeTooLargeError", "Protection", "audit", "protect"]
+
+
+class CubeTooLargeError(NpcsReviewError, ValueError):
+    """A table has more combinations than the suppression audit handles (bounded work)."""
+
+    def __init__(self, message: str) -> None:
+        self.problems = [Problem("NPR-R004", message)]
+        super().__init__(message)
+
 
 #: The value of a dimension in a margin cell: summed over all levels.
 ALL = -1
@@ -189,7 +200,7 @@ def protect(cube: Cube, *, forced: Iterable[Cell] = ()) -> Protection:
             cube that suppressed it); they are protected like primary cells.
 
     Raises:
-        ValueError: when the cube has more micro cells than :data:`MAX_MICRO_CELLS`.
+        CubeTooLargeError: when the cube has more micro cells than :data:`MAX_MICRO_CELLS`.
     """
     if cube.counts.size > MAX_MICRO_CELLS:
         msg = (
@@ -197,7 +208,7 @@ def protect(cube: Cube, *, forced: Iterable[Cell] = ()) -> Protection:
             f"than the {MAX_MICRO_CELLS:,} the suppression audit handles: publish fewer "
             "breakdowns or coarser levels"
         )
-        raise ValueError(msg)
+        raise CubeTooLargeError(msg)
     cells = cube.cells()
     relations = cube.relations()
     member_of: dict[Cell, list[int]] = {}

@@ -5,8 +5,9 @@ empty denominator gives the limits the method defines (or ``None`` where none ex
 
 - Poisson count: Garwood (1936), *Biometrika* 28:437-442 — ``L = ½chi2(a/2; 2x)``,
   ``U = ½chi2(1-a/2; 2x+2)``; ``L = 0`` when ``x = 0``.
-- Proportion: Clopper & Pearson (1934), *Biometrika* 26:404-413, through SciPy's
-  ``binomtest(...).proportion_ci(method="exact")``.
+- Proportion: Clopper & Pearson (1934), *Biometrika* 26:404-413: beta quantiles
+  ``B(a/2; x, n-x+1)`` and ``B(1-a/2; x+1, n-x)`` (0 and 1 at the ends), as SciPy's
+  ``binomtest(...).proportion_ci(method="exact")`` gives them, without its test.
 - Ratio of two Poisson rates: exact conditional method — given ``x1 + x2``, ``x1`` is binomial
   with ``p = t1/(t1+t2)`` under equal rates; the Clopper-Pearson limits for ``p`` give
   ``RR = p/(1-p) · t2/t1`` (Fay, *rateratio.test* vignette, 2022).
@@ -43,8 +44,18 @@ def proportion_interval(successes: int, trials: int, level: float = 0.95) -> Int
     """Exact (Clopper-Pearson) limits for a binomial proportion (``None`` without trials)."""
     if trials <= 0:
         return None, None
-    ci = stats.binomtest(successes, trials).proportion_ci(confidence_level=level, method="exact")
-    return float(ci.low), float(ci.high)
+    alpha = 1.0 - level
+    low = (
+        0.0
+        if successes == 0
+        else float(stats.beta.ppf(alpha / 2, successes, trials - successes + 1))
+    )
+    high = (
+        1.0
+        if successes == trials
+        else float(stats.beta.ppf(1 - alpha / 2, successes + 1, trials - successes))
+    )
+    return low, high
 
 
 def rate_ratio_interval(

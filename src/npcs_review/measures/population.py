@@ -54,6 +54,9 @@ class Population:
 
     rows: Mapping[Key, float]
     source: str = "population table"
+    _memo: dict[tuple[Key, tuple[tuple[str, tuple[str, ...]], ...]], float | None] = attrs.field(
+        factory=dict, eq=False, repr=False, alias="_memo"
+    )
 
     @cached_property
     def levels(self) -> tuple[frozenset[str], ...]:
@@ -77,7 +80,10 @@ class Population:
             v = cell.get(d)
             key.append(ALL_LEVELS if v is None else str(v))
         levels = {d: tuple(map(str, v)) for d, v in scope.items()}
-        return self._lookup(tuple(key), levels, {})
+        token = (tuple(key), tuple(sorted(levels.items())))
+        if token not in self._memo:
+            self._memo[token] = self._lookup(tuple(key), levels, {})
+        return self._memo[token]
 
     def _lookup(
         self, key: Key, scope: Mapping[str, tuple[str, ...]], memo: dict[Key, float | None]

@@ -25,19 +25,39 @@ class Dimension:
         codelist: code list that labels and orders its levels (``None``: order by value).
         levels: levels always shown, even with no events.
         labels: labels of levels that have no code list.
+        core_column: (table, column) of the core data set whose values order the levels,
+            where there is no code list (the age bands).
     """
 
     title: str
     codelist: str | None = None
     levels: tuple[str, ...] = ()
     labels: Mapping[str, str] = attrs.field(factory=dict)
+    core_column: tuple[str, str] | None = None
+
+    def order(self) -> tuple[str, ...]:
+        """The known levels in their order (code list, core data set column, or ``levels``)."""
+        if self.codelist:
+            from npcs_review.codelists import codelists  # noqa: PLC0415
+
+            found = codelists().get(self.codelist)
+            if found is not None:
+                return tuple(v.code for v in found.values) + self.levels
+        if self.core_column:
+            from npcs_review.share.dataset import core_data_set  # noqa: PLC0415
+
+            table, name = self.core_column
+            for column in core_data_set().tables[table].columns:
+                if column.name == name and column.enum:
+                    return tuple(column.enum) + self.levels
+        return self.levels
 
 
 #: Every dimension a measure table may use.
 DIMENSIONS: Mapping[str, Dimension] = {
     "year": Dimension("Year"),
     "jurisdiction": Dimension("Jurisdiction", "jurisdiction"),
-    "age_group": Dimension("Age group", "age_group"),
+    "age_group": Dimension("Age group", core_column=("children", "child_age_band")),
     "sex": Dimension("Sex", "sex"),
     "race_ethnicity": Dimension("Race and ethnicity", "race_ethnicity"),
     "incident_type": Dimension("Incident type", "incident_type"),

@@ -38,14 +38,17 @@ class Format(NamedTuple, Generic[R]):
         suffix: the usual file suffix, with its dot (``.html``).
         options: the display options ``render`` takes as keyword arguments.
         hint: what a reader does with a written file ("open it in a browser"), if anything.
+        binary: ``render`` returns bytes (Parquet), not text; use
+            :meth:`FormatTable.render_bytes`.
     """
 
     name: str
-    render: Callable[..., str]
+    render: Callable[..., str] | Callable[..., bytes]
     media_type: str
     suffix: str
     options: tuple[str, ...] = ()
     hint: str = ""
+    binary: bool = False
 
 
 class FormatTable(Generic[R]):
@@ -104,4 +107,18 @@ class FormatTable(Generic[R]):
             UnknownFormatError: if the table has no such format.
         """
         chosen = self[name]
-        return chosen.render(result, **{k: v for k, v in options.items() if k in chosen.options})
+        out = chosen.render(result, **{k: v for k, v in options.items() if k in chosen.options})
+        if isinstance(out, bytes):
+            msg = f"the {name} format is binary: use render_bytes"
+            raise TypeError(msg)
+        return out
+
+    def render_bytes(self, result: R, name: str, **options: Any) -> bytes:
+        """Render ``result`` as format ``name`` as bytes (text formats in UTF-8).
+
+        Raises:
+            UnknownFormatError: if the table has no such format.
+        """
+        chosen = self[name]
+        out = chosen.render(result, **{k: v for k, v in options.items() if k in chosen.options})
+        return out if isinstance(out, bytes) else out.encode("utf-8")
