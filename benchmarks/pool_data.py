@@ -279,7 +279,7 @@ def generate_pool(path: str | Path, incidents: int, *, seed: int = 7) -> dict[st
             extra = ", added_at, changed_at" if name == "submissions" else ""
             stamps = ", now(), now()" if name == "submissions" else ""
             con.execute(
-                f'INSERT INTO "{name}" ({columns}{extra}) SELECT {columns}{values} FROM _incoming'
+                f'INSERT INTO "{name}" ({columns}{extra}) SELECT {columns}{stamps} FROM _incoming'
             )
             con.unregister("_incoming")
     finally:
