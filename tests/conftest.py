@@ -81,6 +81,10 @@ def spark_loader(session: Any) -> Callable[[str, Any], Any]:
             return "DOUBLE"
         if pa.types.is_boolean(field.type):
             return "BOOLEAN"
+        if pa.types.is_date(field.type):
+            return "DATE"
+        if pa.types.is_timestamp(field.type):
+            return "TIMESTAMP"
         return "STRING"
 
     def load(name: str, table: Any) -> Any:

@@ -183,3 +183,19 @@ def test_every_suppressed_cell_is_at_least_as_wide_as_its_threshold(case: tuple[
     for cell, (lo, hi) in intervals.items():
         assert lo <= cube.value(cell) <= hi + 1e-6
         assert hi - lo >= cube.threshold(cell) - 1e-6, (cube.label(cell), lo, hi)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables())
+def test_the_reduced_attacker_problem_equals_the_micro_one(case: tuple[Cube, int]) -> None:
+    """For tables that share one set of dimensions, solving over the tables' own cells gives
+    exactly the intervals of the problem over every micro cell."""
+    cube, _ = case
+    protection = protect(cube)
+    published = {c for c in cube.cells() if c not in protection.suppressed}
+    published -= {c for c in published if cube.is_hidden(c)}
+    targets = sorted(protection.suppressed) or sorted(cube.cells())[:3]
+    reduced = audit(cube, known=published, cells=targets)
+    full = audit(cube, known=published, cells=targets, micro=True)
+    for cell in targets:
+        assert reduced[cell] == pytest.approx(full[cell], abs=1e-6)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 import numpy as np
@@ -176,19 +176,21 @@ class Protection:
         ]
 
 
-def _choose(cube: Cube, candidates: Sequence[Cell], needed: int, parent: Cell) -> Cell | None:
-    """The cell to suppress next among ``candidates``.
+def _cost(cube: Cube, cell: Cell, needed: int) -> tuple[int, int, int, Cell]:
+    """How much suppressing ``cell`` costs (lower first).
 
-    Children before the margin; among them the smallest value that gives ``needed`` room,
-    else the largest value.
+    Margins (more totals) last, then cells too small to give ``needed`` room, then the smaller
+    value.
     """
+    value = cube.value(cell)
+    return (sum(v == ALL for v in cell), value < needed, value if value >= needed else -value, cell)
+
+
+def _choose(cube: Cube, candidates: Sequence[Cell], needed: int, parent: Cell) -> Cell | None:
+    """The cell to suppress next among ``candidates`` (the cheapest, see :func:`_cost`)."""
     if not candidates:
         return None
-    children = [c for c in candidates if c != parent] or list(candidates)
-    enough = [c for c in children if cube.value(c) >= needed]
-    if enough:
-        return min(enough, key=lambda c: (cube.value(c), c))
-    return max(children, key=lambda c: (cube.value(c), tuple(-v for v in c)))
+    return min(candidates, key=lambda c: _cost(cube, c, needed))
 
 
 def protect(cube: Cube, *, forced: Iterable[Cell] = ()) -> Protection:
@@ -255,23 +257,24 @@ def _widen(
 ) -> Cell | None:
     """The next cell to suppress for ``cell``.
 
-    It is taken from the nearest relation (searching outwards through already unknown cells)
-    that still has a published member.
+    The cheapest published member of the nearest relations (searching outwards through
+    already unknown cells) is taken.
     """
     seen = {cell}
     frontier = [cell]
+    need = _need(cube, cell)
     while frontier:
         following: list[Cell] = []
+        candidates: set[Cell] = set()
         for current in frontier:
             for i in member_of.get(current, []):
                 parent, children = relations[i]
                 members = (parent, *children)
-                open_ = [m for m in members if m not in unknown]
-                pick = _choose(cube, open_, _need(cube, cell), parent)
-                if pick is not None:
-                    return pick
+                candidates.update(m for m in members if m not in unknown)
                 following += [m for m in members if m not in seen]
                 seen.update(members)
+        if candidates:
+            return min(candidates, key=lambda c: _cost(cube, c, need))
         frontier = following
     return None
 
@@ -305,23 +308,81 @@ def _relation_rule(
                 changed = True
 
 
+@attrs.frozen
+class _Space:
+    """The attacker's unknowns (see :func:`_space`)."""
+
+    size: int
+    variables: Callable[[Cell], NDArray[np.int64]]
+    links: list[NDArray[np.float64]]
+
+
+def _space(cube: Cube, *, micro: bool = False) -> _Space:
+    """The smallest exact set of unknowns for the attacker's problem.
+
+    When every two published tables share the same dimensions ``C`` (their intersection),
+    the tables' finest cells can take any non-negative values whose sub-totals over ``C``
+    agree: a micro table with those margins always exists (for each assignment of ``C``, the
+    product of the tables' conditional shares). The problem is then solved over the tables'
+    own cells with those sub-totals linked — a few hundred unknowns instead of the product of
+    every dimension. Otherwise every micro cell is an unknown.
+    """
+    tables = [tuple(cube.dims.index(d) for d in t) for t in cube.tables]
+    common = set(tables[0]).intersection(*map(set, tables[1:])) if tables else set()
+    star = len(tables) > 1 and all(
+        set(a) & set(b) == common for i, a in enumerate(tables) for b in tables[i + 1 :]
+    )
+    if micro or not star:
+        size = cube.counts.size
+        return _Space(size, cube.micro_indices, [])
+    shapes = [tuple(len(cube.levels[a]) for a in axes) for axes in tables]
+    offsets = np.cumsum([0] + [int(np.prod(s)) for s in shapes])
+
+    def in_table(i: int, cell: Cell) -> NDArray[np.int64]:
+        grid = np.arange(offsets[i], offsets[i + 1], dtype=np.int64).reshape(shapes[i])
+        return grid[tuple(slice(None) if cell[a] == ALL else cell[a] for a in tables[i])].ravel()
+
+    def variables(cell: Cell) -> NDArray[np.int64]:
+        fixed = {a for a, v in enumerate(cell) if v != ALL}
+        for i, axes in enumerate(tables):
+            if fixed <= set(axes):
+                return in_table(i, cell)
+        msg = f"cell {cell} is in no published table"
+        raise ValueError(msg)
+
+    links = []
+    axes_c = sorted(common)
+    for values in itertools.product(*(range(len(cube.levels[a])) for a in axes_c)):
+        cell = [ALL] * len(cube.dims)
+        for a, v in zip(axes_c, values, strict=True):
+            cell[a] = v
+        first = in_table(0, tuple(cell))
+        for i in range(1, len(tables)):
+            row = np.zeros(int(offsets[-1]))
+            row[first] = 1.0
+            row[in_table(i, tuple(cell))] = -1.0
+            links.append(row)
+    return _Space(int(offsets[-1]), variables, links)
+
+
 def audit(
-    cube: Cube, *, known: set[Cell], cells: Sequence[Cell]
+    cube: Cube, *, known: set[Cell], cells: Sequence[Cell], micro: bool = False
 ) -> dict[Cell, tuple[float, float]]:
     """The attacker's feasible interval for each of ``cells``, given the ``known`` cells.
 
-    Solves ``min`` and ``max`` of the cell's sum of micro cells subject to every known cell's
-    value and non-negative micro cells (a linear relaxation: the integer interval lies inside).
+    Solves ``min`` and ``max`` of the cell subject to every known cell's value and
+    non-negative counts (a linear relaxation: the integer interval lies inside it).
+    ``micro=True`` takes every micro cell as an unknown even where fewer suffice (a check).
     """
     from scipy.optimize import linprog  # noqa: PLC0415 - heavy import only when auditing
-    from scipy.sparse import csr_array  # noqa: PLC0415
+    from scipy.sparse import csr_array, vstack  # noqa: PLC0415
 
-    size = cube.counts.size
+    space = _space(cube, micro=micro)
     rows = sorted(known)
     indptr = [0]
     indices: list[NDArray[np.int64]] = []
     for cell in rows:
-        idx = cube.micro_indices(cell)
+        idx = space.variables(cell)
         indices.append(idx)
         indptr.append(indptr[-1] + idx.size)
     a_eq = csr_array(
@@ -330,19 +391,22 @@ def audit(
             np.concatenate(indices) if indices else np.zeros(0, np.int64),
             np.array(indptr),
         ),
-        shape=(len(rows), size),
+        shape=(len(rows), space.size),
     )
     b_eq = np.array([cube.value(c) for c in rows], dtype=float)
+    if space.links:
+        a_eq = vstack([a_eq, csr_array(np.array(space.links))]).tocsr()
+        b_eq = np.concatenate([b_eq, np.zeros(len(space.links))])
     out: dict[Cell, tuple[float, float]] = {}
     for cell in cells:
-        objective = np.zeros(size)
-        objective[cube.micro_indices(cell)] = 1.0
+        objective = np.zeros(space.size)
+        objective[space.variables(cell)] = 1.0
         bounds = []
         for sign in (1.0, -1.0):
             result = linprog(
                 sign * objective,
-                A_eq=a_eq if rows else None,
-                b_eq=b_eq if rows else None,
+                A_eq=a_eq if a_eq.shape[0] else None,
+                b_eq=b_eq if a_eq.shape[0] else None,
                 bounds=(0, None),
                 method="highs",
             )
