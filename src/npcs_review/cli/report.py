@@ -81,4 +81,6 @@ def report(
     if sys.stderr.isatty():
         sys.stderr.write("\r\x1b[K")
     inputs = [p for p in (db, population) if p is not None]
-    emit(PARTNERSHIP_FORMATS.render_bytes(result, fmt), output, inputs=inputs)
+    chosen = PARTNERSHIP_FORMATS[fmt]
+    done = f"wrote {output} (partnership report, {fmt}); {chosen.hint}" if output else None
+    emit(PARTNERSHIP_FORMATS.render_bytes(result, fmt), output, inputs=inputs, done=done)

@@ -682,8 +682,15 @@ def report_parquet(report: PartnershipReport) -> bytes:
 
 PARTNERSHIP_FORMATS: FormatTable[PartnershipReport] = FormatTable(
     "partnership report",
-    Format("html", report_html, "text/html", ".html"),
-    Format("md", report_markdown, "text/markdown", ".md"),
-    Format("csv", report_csv, "text/csv", ".csv"),
-    Format("parquet", report_parquet, "application/vnd.apache.parquet", ".parquet", binary=True),
+    Format("html", report_html, "text/html", ".html", hint="open it in a browser or print it"),
+    Format("md", report_markdown, "text/markdown", ".md", hint="open it in a Markdown viewer"),
+    Format("csv", report_csv, "text/csv", ".csv", hint="one row per published cell"),
+    Format(
+        "parquet",
+        report_parquet,
+        "application/vnd.apache.parquet",
+        ".parquet",
+        hint="one row per published cell",
+        binary=True,
+    ),
 )
