@@ -42,5 +42,5 @@ def summarize(case: Case, *, audience: str = "internal", format: str = "html") -
     """
     from npcs_review.render.summary import build_summary  # noqa: PLC0415
 
-    chosen = SUMMARY_FORMATS[format]  # an unknown format fails before the work
-    return chosen.render(build_summary(case, audience=audience))
+    SUMMARY_FORMATS[format]  # an unknown format fails before the work
+    return SUMMARY_FORMATS.render(build_summary(case, audience=audience), format)
