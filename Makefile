@@ -49,6 +49,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_share.py
 
+report-demo: $(STAMP)
+	$(BIN)/python benchmarks/pool_data.py 3000 -o out/partnership.duckdb
+	$(BIN)/npcs-review report --db out/partnership.duckdb --population examples/partnership/population.csv -o out/report.html
+	@echo "The partnership report (synthetic pool) is in out/report.html: open it in a browser, or print it."
+
 clean:
 	rm -rf $(VENV) dist build .mypy_cache .ruff_cache .pytest_cache
 
