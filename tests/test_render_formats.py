@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +19,7 @@ from npcs_review.render.definitions import CATALOG_FORMATS, DIFF_FORMATS
 from npcs_review.render.formats import Format, FormatTable
 from npcs_review.render.graph import ANALYSIS_FORMATS, COMBINED_FORMATS, DRAWING_FORMATS
 from npcs_review.render.lint import LINT_FORMATS
+from npcs_review.render.partnership import PARTNERSHIP_FORMATS
 from npcs_review.render.share import (
     CHECK_FORMATS,
     POOL_ADD_FORMATS,
@@ -24,6 +28,7 @@ from npcs_review.render.share import (
     SHARE_FORMATS,
 )
 from npcs_review.render.validation import VALIDATION_FORMATS
+from pool_data import generate_pool
 from tests.conftest import EXAMPLES
 
 runner = CliRunner()
@@ -74,6 +79,10 @@ def test_a_table_needs_distinct_names() -> None:
 
 
 GRAPH_CASE = str(EXAMPLES / "fatality-open-case-prior-reports.yaml")
+# a small generated pool for `report` (written once, when the module is collected)
+POOL = Path(tempfile.mkdtemp(prefix="npcs-formats-")) / "pool.duckdb"
+generate_pool(POOL, 200, seed=1)
+atexit.register(shutil.rmtree, POOL.parent, ignore_errors=True)
 COMMANDS: list[tuple[list[str], FormatTable[Any]]] = [
     (["classify", GRAPH_CASE], CLASSIFICATION_FORMATS),
     (["classify", GRAPH_CASE, "-p", "us_ky", "-p", "us_tx"], COMPARISON_FORMATS),
@@ -94,6 +103,7 @@ COMMANDS: list[tuple[list[str], FormatTable[Any]]] = [
     (["pool", "add", str(EXAMPLES), "--db", "no-such.duckdb"], POOL_ADD_FORMATS),
     (["pool", "list", "--db", "no-such.duckdb"], POOL_LIST_FORMATS),
     (["pool", "remove", "sub-0", "--db", "no-such.duckdb"], POOL_REMOVE_FORMATS),
+    (["report", "--db", str(POOL), "--period", "2025"], PARTNERSHIP_FORMATS),
 ]
 
 

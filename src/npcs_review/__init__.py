@@ -34,7 +34,9 @@ _EXPORTS: dict[str, str] = {
     "ReviewAnalysis": "npcs_review.graph.analysis",
     "TraceStep": "npcs_review.engine.decision",
     "ValidationReport": "npcs_review.validation",
+    "PartnershipReport": "npcs_review.measures.report",
     "analyze": "npcs_review.graph.analysis",
+    "build_report": "npcs_review.measures.report",
     "check_case": "npcs_review.consistency",
     "check_submission": "npcs_review.share.check",
     "classify": "npcs_review.engine.classify",
@@ -96,6 +98,8 @@ if _typing.TYPE_CHECKING:  # the same names, for type checkers (kept equal to _E
     from npcs_review.io import parse_case as parse_case
     from npcs_review.lint import Finding as Finding
     from npcs_review.lint import LintReport as LintReport
+    from npcs_review.measures.report import PartnershipReport as PartnershipReport
+    from npcs_review.measures.report import build_report as build_report
     from npcs_review.models import Case as Case
     from npcs_review.pool.database import pool_add as pool_add
     from npcs_review.pool.database import pool_list as pool_list
