@@ -21,10 +21,12 @@ from npcs_review.codelists import codelists
 from npcs_review.measures.definition import load_measures
 from npcs_review.measures.disclosure import ALL, Cell, Cube, audit
 from npcs_review.measures.report import PartnershipReport, ReportError, build_report
+from npcs_review.pool.database import pool_add
 from npcs_review.render.partnership import PARTNERSHIP_FORMATS
 from pool_data import generate_pool
 from tests.conftest import EXAMPLES
 from tests.seeding import _free_text_seed
+from tests.sharing import cases_of, submit
 
 POPULATION = EXAMPLES / "partnership" / "population.csv"
 #: Free-text and identifying columns of the pool, seeded with identifiers.
@@ -378,3 +380,35 @@ def test_report_renders_in_a_real_browser(report: PartnershipReport, tmp_path: P
             assert pdf.read_bytes()[:5] == b"%PDF-"
         finally:
             browser.close()
+
+
+def test_report_on_a_pool_built_by_share_and_pool_add(tmp_path: Path) -> None:
+    """The way members build the pool (share each jurisdiction's cases under its agreement,
+    then pool add): the report reads it, takes each jurisdiction's threshold from its
+    agreement, and counts what SQL counts."""
+    db = tmp_path / "partnership.duckdb"
+    for jurisdiction, agreement in (("us_pa", "example_us_pa"), ("us_tn", "partnership_default")):
+        folder = tmp_path / jurisdiction
+        submit(folder, cases_of(jurisdiction, 40, seed=11), agreement=agreement, period="2025")
+        pool_add(folder, db)
+    built = build_report(db)
+    assert built.thresholds == {"us_pa": 16, "us_tn": 11}
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        (fatalities,) = con.execute(
+            "SELECT count(*) FROM classifications WHERE classification_scheme = 'national' "
+            "AND definition_id = 'npcs_maltreatment_fatality' AND outcome = 'meets'"
+        ).fetchone() or (0,)
+    finally:
+        con.close()
+    rate = built.results[0]
+    (overall,) = [
+        r
+        for t in rate.tables
+        if t.facet == "partnership" and t.dims == ("year",)
+        for r in t.rows
+        if dict(r.cell)["year"] is None
+    ]
+    assert overall.count == fatalities
+    assert overall.count is not None
+    assert overall.count > 0

@@ -200,14 +200,17 @@ class PoolFacts:
     Attributes:
         submissions: current submissions per jurisdiction: (jurisdiction, periods, cases).
         years: incident years present.
-        thresholds: each jurisdiction's small-cell threshold, where the pool records one.
+        thresholds: each jurisdiction's small-cell threshold: the largest of its current
+            submissions' agreements (recorded in the pool, or the packaged agreement named).
         versions: the definitions and core data set versions of current submissions.
+        unknown_agreements: agreements named by submissions but found nowhere.
     """
 
     submissions: tuple[tuple[str, tuple[str, ...], int], ...]
     years: tuple[int, ...]
     thresholds: Mapping[str, int]
     versions: tuple[tuple[str, str], ...]
+    unknown_agreements: tuple[str, ...] = ()
 
     @property
     def jurisdictions(self) -> tuple[str, ...]:
@@ -217,6 +220,10 @@ class PoolFacts:
 
 def pool_facts(con: Any) -> PoolFacts:
     """Read the pool's current submissions (small queries)."""
+    from npcs_review.share.agreements import packaged_agreements  # noqa: PLC0415
+
+    agreements = packaged_agreements()
+    unknown: set[str] = set()
     subs = con.table("submissions")
     subs = subs.filter(subs["status"] == "current")
     rows = subs.to_pyarrow().to_pylist()
@@ -227,6 +234,12 @@ def pool_facts(con: Any) -> PoolFacts:
         periods, cases = per.get(r["jurisdiction"], (set(), 0))
         per[r["jurisdiction"]] = (periods | {str(r["period"])}, cases + int(r["cases"] or 0))
         limit = r.get("small_cell_threshold")
+        if limit is None:
+            found = agreements.get(str(r["agreement_id"]))
+            if found is not None:
+                limit = found.small_cell_threshold
+            else:
+                unknown.add(str(r["agreement_id"]))
         if limit is not None:
             thresholds[r["jurisdiction"]] = max(int(limit), thresholds.get(r["jurisdiction"], 0))
         versions.add(("definitions", str(r["definitions_version"])))
@@ -238,4 +251,5 @@ def pool_facts(con: Any) -> PoolFacts:
         tuple(sorted(int(y) for y in years.column("year").to_pylist() if y is not None)),
         thresholds,
         tuple(sorted(versions)),
+        tuple(sorted(unknown)),
     )

@@ -32,8 +32,8 @@ __all__ = [
     "report_rows",
 ]
 
-#: Threshold for a jurisdiction whose submissions record none: counts 1-10 are suppressed
-#: (the CMS cell-size rule, the strictest common one in the data-sharing reference).
+#: Threshold where a submission's agreement is found nowhere (the partnership default
+#: agreement's, counts 1-10 suppressed, the CMS cell-size rule).
 DEFAULT_THRESHOLD = 11
 #: The pool's tables the report reads.
 REQUIRED_TABLES = ("submissions", "incidents", "children", "classifications")
@@ -100,6 +100,14 @@ def parse_period(text: str | None, years: Sequence[int]) -> tuple[int, int]:
     if last < first:
         raise _problem("NPR-R004", f"--period {text}: the first year is after the last")
     return first, last
+
+
+def _default_threshold() -> int:
+    """The partnership default agreement's threshold (else :data:`DEFAULT_THRESHOLD`)."""
+    from npcs_review.share.agreements import packaged_agreements  # noqa: PLC0415
+
+    found = packaged_agreements().get("partnership_default")
+    return found.small_cell_threshold if found is not None else DEFAULT_THRESHOLD
 
 
 def _connect(db: str | Path | None, backend: str | None) -> tuple[Any, str]:
@@ -189,7 +197,8 @@ def build_report(
         say("reading the population table")
         table = read_population(Path(str(population)))
     measures = list(measures) if measures is not None else list(load_measures().values())
-    thresholds = {j: facts.thresholds.get(j, DEFAULT_THRESHOLD) for j in chosen}
+    default = _default_threshold()
+    thresholds = {j: facts.thresholds.get(j, default) for j in chosen}
     deadlines: dict[str, int] = {}
     for m in measures:
         deadlines.update(m.parameters.get("review_deadline_days", {}))
@@ -210,7 +219,7 @@ def build_report(
         measures,
         sources,
         thresholds=thresholds,
-        default_threshold=DEFAULT_THRESHOLD,
+        default_threshold=default,
         population=table,
         scope=Scope(years=(first, last), jurisdictions=chosen, levels=levels),
         progress=say,
@@ -225,7 +234,7 @@ def build_report(
         jurisdictions=chosen,
         facts=facts,
         thresholds=thresholds,
-        default_threshold=DEFAULT_THRESHOLD,
+        default_threshold=default,
         population=table.source if table is not None else None,
         results=tuple(results),
         definitions_version=definitions_version(),

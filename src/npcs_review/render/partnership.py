@@ -503,8 +503,9 @@ def _rules(report: PartnershipReport) -> list[str]:
     return [
         "Primary suppression: a published count of 1 or more below its threshold is suppressed. "
         "A cell's threshold is the strictest (largest) threshold of the jurisdictions whose "
-        "events it counts; each jurisdiction's threshold comes from its sharing agreement as "
-        "recorded with its submissions; a jurisdiction with none recorded gets "
+        "events it counts; each jurisdiction's threshold is the largest of the sharing "
+        "agreements its current submissions were made under; where an agreement cannot be "
+        "found, the partnership default's applies: "
         f"{report.default_threshold} (counts 1-{report.default_threshold - 1} suppressed).",
         "Zero counts are published: a zero discloses no child.",
         "Complementary suppression: every table is published with its margins (totals over each "
