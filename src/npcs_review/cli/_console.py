@@ -33,10 +33,11 @@ OK, FAILED, USAGE = 0, 1, 2
 T = TypeVar("T")
 
 
-def format_option(table: FormatTable[Any], help: str) -> Any:
+def format_option(table: FormatTable[Any], help: str = "The output format.") -> Any:
     """The ``--format``/``-f`` option, its choices taken from ``table`` (first is the default).
 
-    Use as ``fmt: Annotated[str, format_option(TABLE, "...")] = TABLE.default``.
+    Use as ``fmt: Annotated[str, format_option(TABLE)] = TABLE.default``; the choices shown in
+    the help come from the table, so a new format needs no change here.
     """
 
     def parse(value: str) -> str:

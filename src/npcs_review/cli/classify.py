@@ -41,9 +41,7 @@ def classify(
         ),
     ] = None,
     trace: Annotated[bool, typer.Option(help="Show every criterion as evaluated.")] = False,
-    fmt: Annotated[
-        str, format_option(CLASSIFICATION_FORMATS, "Output as text or JSON.")
-    ] = CLASSIFICATION_FORMATS.default,
+    fmt: Annotated[str, format_option(CLASSIFICATION_FORMATS)] = CLASSIFICATION_FORMATS.default,
     output: Annotated[Path | None, output_option()] = None,
 ) -> None:
     """Say whether a case meets each definition, why, and which facts are missing.

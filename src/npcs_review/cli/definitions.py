@@ -28,9 +28,7 @@ app = typer.Typer(
 
 @app.command("list")
 def list_definitions(
-    fmt: Annotated[str, format_option(CATALOG_FORMATS, "Output as text or JSON.")] = (
-        CATALOG_FORMATS.default
-    ),
+    fmt: Annotated[str, format_option(CATALOG_FORMATS)] = (CATALOG_FORMATS.default),
     output: Annotated[Path | None, output_option()] = None,
 ) -> None:
     """List every definition, indicator, jurisdiction profile and crosswalk."""
@@ -96,9 +94,7 @@ def check(
 def diff(
     left: Annotated[str, typer.Argument(help="A definition or profile id.", show_default=False)],
     right: Annotated[str, typer.Argument(help="Another of the same kind.", show_default=False)],
-    fmt: Annotated[str, format_option(DIFF_FORMATS, "Output as text or JSON.")] = (
-        DIFF_FORMATS.default
-    ),
+    fmt: Annotated[str, format_option(DIFF_FORMATS)] = (DIFF_FORMATS.default),
     output: Annotated[Path | None, output_option()] = None,
 ) -> None:
     """Compare two definitions criterion by criterion, or two profiles rule by rule."""

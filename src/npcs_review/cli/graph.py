@@ -62,9 +62,7 @@ def draw(
             help="A case file with a review.", exists=True, dir_okay=False, show_default=False
         ),
     ],
-    fmt: Annotated[
-        str, format_option(DRAWING_FORMATS, "The drawing's format.")
-    ] = DRAWING_FORMATS.default,
+    fmt: Annotated[str, format_option(DRAWING_FORMATS)] = DRAWING_FORMATS.default,
     output: Annotated[Path | None, output_option("Write to a file.")] = None,
     audience: Annotated[str | None, audience_option()] = None,
 ) -> None:
@@ -94,9 +92,7 @@ def analyze(
             help="A case file with a review.", exists=True, dir_okay=False, show_default=False
         ),
     ],
-    fmt: Annotated[str, format_option(ANALYSIS_FORMATS, "text or json.")] = (
-        ANALYSIS_FORMATS.default
-    ),
+    fmt: Annotated[str, format_option(ANALYSIS_FORMATS)] = (ANALYSIS_FORMATS.default),
     output: Annotated[Path | None, output_option()] = None,
 ) -> None:
     """Structure, pathways, leverage, minimal cut, recommendation coverage, level coverage."""
@@ -118,7 +114,7 @@ def combine(
             show_default=False,
         ),
     ],
-    fmt: Annotated[str, format_option(COMBINED_FORMATS, "json.")] = COMBINED_FORMATS.default,
+    fmt: Annotated[str, format_option(COMBINED_FORMATS)] = COMBINED_FORMATS.default,
     output: Annotated[Path | None, output_option("Write to a file.")] = None,
 ) -> None:
     """Combine many reviews by taxonomy code: recurrence, co-occurrence (lift), common chains."""

@@ -38,9 +38,7 @@ def lint(
     preset: Annotated[
         str, typer.Option(help="Severities from a preset: default, strict, drafting.")
     ] = "default",
-    fmt: Annotated[str, format_option(LINT_FORMATS, "text, json or sarif.")] = (
-        LINT_FORMATS.default
-    ),
+    fmt: Annotated[str, format_option(LINT_FORMATS)] = (LINT_FORMATS.default),
     output: Annotated[
         Path | None, output_option("Write the report to a file instead of standard output.")
     ] = None,

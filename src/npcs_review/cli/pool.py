@@ -42,9 +42,7 @@ def add(
             show_default=False,
         ),
     ] = None,
-    fmt: Annotated[str, format_option(POOL_ADD_FORMATS, "Output as text or JSON.")] = (
-        POOL_ADD_FORMATS.default
-    ),
+    fmt: Annotated[str, format_option(POOL_ADD_FORMATS)] = (POOL_ADD_FORMATS.default),
     output: Annotated[Path | None, output_option()] = None,
 ) -> None:
     """Check each submission, then load it in one transaction (a bad one changes nothing).
@@ -66,9 +64,7 @@ def add(
 @app.command("list")
 def list_(
     db: Annotated[Path, typer.Option("--db", help=_DB_HELP)] = Path("partnership.duckdb"),
-    fmt: Annotated[str, format_option(POOL_LIST_FORMATS, "Output as text or JSON.")] = (
-        POOL_LIST_FORMATS.default
-    ),
+    fmt: Annotated[str, format_option(POOL_LIST_FORMATS)] = (POOL_LIST_FORMATS.default),
     output: Annotated[Path | None, output_option()] = None,
 ) -> None:
     """List every submission: jurisdiction, period, status, cases, agreement and versions."""
@@ -85,9 +81,7 @@ def remove(
         str, typer.Argument(help="The submission id (sub-...).", show_default=False)
     ],
     db: Annotated[Path, typer.Option("--db", help=_DB_HELP)] = Path("partnership.duckdb"),
-    fmt: Annotated[str, format_option(POOL_REMOVE_FORMATS, "Output as text or JSON.")] = (
-        POOL_REMOVE_FORMATS.default
-    ),
+    fmt: Annotated[str, format_option(POOL_REMOVE_FORMATS)] = (POOL_REMOVE_FORMATS.default),
     output: Annotated[Path | None, output_option()] = None,
 ) -> None:
     """Take a submission's rows out of the pool; it stays in the history as removed."""

@@ -128,9 +128,7 @@ def cases(
             "threshold (local suppression), and log it.",
         ),
     ] = False,
-    fmt: Annotated[str, format_option(SHARE_FORMATS, "Output as text or JSON.")] = (
-        SHARE_FORMATS.default
-    ),
+    fmt: Annotated[str, format_option(SHARE_FORMATS)] = (SHARE_FORMATS.default),
 ) -> None:
     """Write one submission: the cases' core data set under the agreement, pseudonymized.
 
@@ -184,9 +182,7 @@ def check(
         Path, typer.Argument(help="A submission folder.", exists=True, show_default=False)
     ],
     overlay: Annotated[list[Path] | None, _OVERLAY] = None,
-    fmt: Annotated[str, format_option(CHECK_FORMATS, "Output as text or JSON.")] = (
-        CHECK_FORMATS.default
-    ),
+    fmt: Annotated[str, format_option(CHECK_FORMATS)] = (CHECK_FORMATS.default),
     output: Annotated[Path | None, output_option()] = None,
 ) -> None:
     """Verify a submission as the partnership does on receipt (exit code 1 if it fails).

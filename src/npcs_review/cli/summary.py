@@ -30,7 +30,7 @@ def summary(
     output: Annotated[
         Path | None, output_option("Write to this file (default: standard output).")
     ] = None,
-    fmt: Annotated[str, format_option(SUMMARY_FORMATS, "html or md.")] = SUMMARY_FORMATS.default,
+    fmt: Annotated[str, format_option(SUMMARY_FORMATS)] = SUMMARY_FORMATS.default,
     audience: Annotated[str, audience_option()] = "internal",
 ) -> None:
     """Build the standardized case summary a review team brings to a meeting."""

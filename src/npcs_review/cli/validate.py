@@ -30,9 +30,7 @@ def validate(
             show_default=False,
         ),
     ],
-    fmt: Annotated[str, format_option(VALIDATION_FORMATS, "Output as text or JSON.")] = (
-        VALIDATION_FORMATS.default
-    ),
+    fmt: Annotated[str, format_option(VALIDATION_FORMATS)] = (VALIDATION_FORMATS.default),
     output: Annotated[Path | None, output_option()] = None,
 ) -> None:
     """Check case files against the core data set; list every problem with its place.
