@@ -72,6 +72,7 @@ def check(
     from npcs_review.engine.vectors import iter_vector_results  # noqa: PLC0415
     from npcs_review.errors import DefinitionError  # noqa: PLC0415
     from npcs_review.registry import load_registry  # noqa: PLC0415
+    from npcs_review.render.definitions import vectors_text  # noqa: PLC0415
 
     try:
         registry = load_registry([folder])
@@ -81,12 +82,8 @@ def check(
         fail(f"{len(exc.problems)} problem(s) in {folder}")
     prefix = str(folder)
     results = [v for v in iter_vector_results(registry) if v.file.startswith(prefix)]
-    failed = [v for v in results if not v.passed]
-    for v in failed:
-        got = v.problem or f"got {v.actual}, missing facts {list(v.missing_actual)}"
-        typer.echo(f"{v.file} at /vectors/{v.index}: {v.name!r}: expected {v.expected}; {got}")
-    typer.echo(f"{folder}: {len(results) - len(failed)} of {len(results)} test vector(s) pass")
-    if failed:
+    typer.echo(vectors_text(str(folder), results), nl=False)
+    if not all(v.passed for v in results):
         raise typer.Exit(FAILED)
 
 

@@ -17,6 +17,7 @@ from npcs_review.render.formats import Format, FormatTable
 if TYPE_CHECKING:
     from npcs_review.engine.decision import Citation
     from npcs_review.engine.explain import Change
+    from npcs_review.engine.vectors import VectorResult
     from npcs_review.registry import Definition, Indicator, Profile, Registry
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "citation_text",
     "entry_text",
     "in_force",
+    "vectors_text",
 ]
 
 
@@ -245,3 +247,15 @@ DIFF_FORMATS: FormatTable[DefinitionsDiff] = FormatTable(
     Format("text", _diff_text, "text/plain", ".txt"),
     Format("json", _diff_json, "application/json", ".json"),
 )
+
+
+def vectors_text(folder: str, results: Sequence[VectorResult]) -> str:
+    """Each failing test vector with what it gave, then how many of a folder's vectors pass."""
+    failed = [v for v in results if not v.passed]
+    lines = [
+        f"{v.file} at /vectors/{v.index}: {v.name!r}: expected {v.expected}; "
+        + (v.problem or f"got {v.actual}, missing facts {list(v.missing_actual)}")
+        for v in failed
+    ]
+    lines.append(f"{folder}: {len(results) - len(failed)} of {len(results)} test vector(s) pass")
+    return "\n".join(lines) + "\n"
