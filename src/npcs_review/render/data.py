@@ -18,8 +18,6 @@ from datetime import date
 from pathlib import PurePath
 from typing import Any
 
-import attrs
-
 __all__ = ["to_data"]
 
 
@@ -27,6 +25,8 @@ Entry = str | tuple[str, str | Callable[[Any], Any]]
 
 
 def _fields(cls: type) -> tuple[Entry, ...]:
+    import attrs  # noqa: PLC0415 - not at import: the command line's --help stays light
+
     spec: tuple[Entry, ...] | None = getattr(cls, "__data__", None)
     if spec is None:
         spec = tuple(f.name for f in attrs.fields(cls) if f.repr and not f.name.startswith("_"))
@@ -35,7 +35,7 @@ def _fields(cls: type) -> tuple[Entry, ...]:
 
 def to_data(value: Any) -> Any:
     """The JSON-ready form of ``value`` (see the module docstring)."""
-    if attrs.has(type(value)):
+    if hasattr(type(value), "__attrs_attrs__"):  # an attrs class (as attrs.has checks)
         out: dict[str, Any] = {}
         for entry in _fields(type(value)):
             if isinstance(entry, tuple):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -90,6 +89,8 @@ def artifact_location(file: str, base: str | os.PathLike[str] | None = None) -> 
 def _fingerprint(f: Finding) -> str:
     """Stable across runs and line moves: the rule, the field and what was flagged."""
     key = "\x1f".join((f.code, f.pointer, f.message, f.snippet or ""))
+    import hashlib  # noqa: PLC0415 - only when writing SARIF (keeps --help fast)
+
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
